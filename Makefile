@@ -1,0 +1,39 @@
+# Every target works on a fresh clone: Node 24 comes from the npm registry
+# (the `node` package, a dev dependency) into node_modules/.bin, which is put
+# first on PATH here, so the machine's own Node (20 on CI) only runs npm.
+SHELL := /bin/bash
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+
+STAMP := node_modules/.install-stamp
+
+.PHONY: install build check test demo bench clean
+
+install: $(STAMP)
+
+$(STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@node --version | grep -q '^v24\.' || { echo "node_modules/.bin/node is not Node 24"; exit 1; }
+	@touch $@
+
+build: $(STAMP)
+	tsc -p tsconfig.build.json
+	@chmod +x dist/cli.js
+
+check: $(STAMP)
+	tsc -p tsconfig.json
+	eslint .
+
+# Starts its own PostgreSQL (or uses TEST_DATABASE_URL) and runs the tap suite.
+test: $(STAMP)
+	node test/run.ts
+
+# Embedded PostgreSQL unless DATABASE_URL is set; demo data, migrations, summary.
+demo: build
+	node dist/cli.js demo
+
+# SCALE=small (default, ~250k sessions) or SCALE=full (100k users, ~5M sessions).
+bench: build
+	node bench/run.ts $(if $(SCALE),--scale $(SCALE),)
+
+clean:
+	rm -rf dist .tap

@@ -1,0 +1,84 @@
+// `make demo`: the whole product on one machine with no set-up. Without
+// DATABASE_URL it starts an embedded PostgreSQL whose data persists under
+// ANALYTICS_DATA_DIR (so a second run is fast and keeps its data); with
+// DATABASE_URL it uses that database and loads demo data only when the
+// platform tables are absent or empty. It never drops anything.
+import { z } from 'zod';
+import { sql } from 'slonik';
+import type { Config } from '../../config.ts';
+import { SOURCE_CONTRACT, SOURCE_SCHEMA } from '../../contract.ts';
+import { ensureDatabase } from '../../db/create-database.ts';
+import { createDatabasePool, type DatabasePool } from '../../db/pool.ts';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../embedded-postgres.ts';
+import { migrate } from '../../migrate.ts';
+import { seed } from '../../seed.ts';
+import { countPlatformRows, formatSummary, summarizeDatabase } from '../../summary.ts';
+import { parseFlags } from '../options.ts';
+import { formatSeedResult, parseSeedOptions } from './seed.ts';
+
+export const demoHelp = `demo [seed flags]
+    Start an embedded PostgreSQL unless DATABASE_URL is set, load demo data
+    when the platform tables are absent or empty, migrate, print a summary,
+    and keep the embedded server running until Ctrl-C.`;
+
+const DEMO_DATABASE = 'oet_praxis';
+
+export async function demoCommand(argv: readonly string[], config: Config): Promise<void> {
+  let embedded: EmbeddedPostgres | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    console.log(`demo: starting embedded PostgreSQL (data in ${config.embeddedDataDir})`);
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.embeddedDataDir,
+      port: config.embeddedPort,
+      persistent: true,
+    });
+    databaseUrl = await ensureDatabase(embedded.url, DEMO_DATABASE);
+  }
+  try {
+    const seedOptions = parseSeedOptions(argv, databaseUrl);
+    if (await platformIsEmpty(databaseUrl)) {
+      console.log(`demo: loading demo data (${seedOptions.users} users over ${seedOptions.days} days)…`);
+      console.log(formatSeedResult(await seed(seedOptions)));
+    } else {
+      console.log('demo: the database already has platform data; no demo data loaded');
+    }
+    const migrated = await migrate({ databaseUrl });
+    console.log(`demo: migrations ${migrated.applied.length ? migrated.applied.join(', ') : 'up to date'}`);
+    const pool = await createDatabasePool(databaseUrl, { maximumPoolSize: 1 });
+    try {
+      console.log(formatSummary(await summarizeDatabase(pool)));
+    } finally {
+      await pool.end();
+    }
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+  if (!embedded) return;
+
+  console.log(`\ndemo: PostgreSQL is running; connect with\n  psql '${databaseUrl}'\nPress Ctrl-C to stop.`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  console.log('demo: stopping PostgreSQL');
+  await embedded.stop();
+}
+
+/** True when every platform table is missing, or all of them exist and are empty. */
+async function platformIsEmpty(databaseUrl: string): Promise<boolean> {
+  const pool: DatabasePool = await createDatabasePool(databaseUrl, { maximumPoolSize: 1 });
+  try {
+    const tables = Object.keys(SOURCE_CONTRACT);
+    const present = await pool.oneFirst(sql.type(z.object({ present: z.number() }))`
+      select count(*) as present from information_schema.tables
+      where table_schema = ${SOURCE_SCHEMA} and table_name = any(${sql.array(tables, 'text')})
+    `);
+    if (present === 0) return true;
+    if (present < tables.length) return false;
+    return Object.values(await countPlatformRows(pool)).every((rows) => rows === 0);
+  } finally {
+    await pool.end();
+  }
+}

@@ -1,0 +1,28 @@
+import type { Config } from '../../config.ts';
+import { migrate } from '../../migrate.ts';
+import { requireDatabaseUrl } from '../database-url.ts';
+import { flagValue, parseFlags, UsageError, wholeNumber } from '../options.ts';
+
+export const migrateHelp = `migrate [up|down] [--count N]
+    Apply pending migrations (up, the default) or revert the last N (down,
+    default 1). Checks the source contract first; re-running is a no-op.`;
+
+export async function migrateCommand(argv: readonly string[], config: Config): Promise<void> {
+  const { values, positionals } = parseFlags(argv, { count: { type: 'string' } }, 1);
+  const direction = positionals[0] ?? 'up';
+  if (direction !== 'up' && direction !== 'down') {
+    throw new UsageError(`migrate "${direction}": expected up or down`);
+  }
+  const count = values.count === undefined ? undefined : flagValue('count', wholeNumber(1, 10_000), values.count);
+  const result = await migrate({
+    databaseUrl: requireDatabaseUrl(config),
+    direction,
+    ...(count === undefined ? {} : { count }),
+    log: (line) => console.error(line),
+  });
+  if (result.applied.length === 0) {
+    console.log(direction === 'up' ? 'migrate: already up to date' : 'migrate: nothing to revert');
+  } else {
+    for (const name of result.applied) console.log(`migrate ${direction}: ${name}`);
+  }
+}

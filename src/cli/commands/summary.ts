@@ -1,0 +1,19 @@
+import type { Config } from '../../config.ts';
+import { createDatabasePool } from '../../db/pool.ts';
+import { formatSummary, summarizeDatabase } from '../../summary.ts';
+import { requireDatabaseUrl } from '../database-url.ts';
+import { parseFlags } from '../options.ts';
+
+export const summaryHelp = `summary
+    Print what the database holds: platform row counts, the span of session
+    activity, and the analytics migrations applied.`;
+
+export async function summaryCommand(argv: readonly string[], config: Config): Promise<void> {
+  parseFlags(argv, {});
+  const pool = await createDatabasePool(requireDatabaseUrl(config), { maximumPoolSize: 1 });
+  try {
+    console.log(formatSummary(await summarizeDatabase(pool)));
+  } finally {
+    await pool.end();
+  }
+}

@@ -1,0 +1,58 @@
+// Configuration from the environment, validated once. Every message names the
+// variable and what it accepts, so a bad deployment fails on one clear line.
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+export type Config = {
+  /** The platform database; when absent, `demo` starts an embedded server. */
+  readonly databaseUrl: string | undefined;
+  /** IANA zone that day/week/month buckets are computed in. */
+  readonly timezone: string;
+  /** Where the embedded server (demo only) keeps its data. */
+  readonly embeddedDataDir: string;
+  readonly embeddedPort: number;
+};
+
+const isTimeZone = (name: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const EnvironmentSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  ANALYTICS_TIMEZONE: z
+    .string()
+    .refine(isTimeZone, 'must be an IANA time zone name such as UTC or Australia/Sydney')
+    .default('UTC'),
+  ANALYTICS_DATA_DIR: z.string().min(1).default('.data/postgres'),
+  ANALYTICS_EMBEDDED_PORT: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1024, 'must be a port from 1024 to 65535')
+    .max(65535, 'must be a port from 1024 to 65535')
+    .default(54329),
+});
+
+export function readConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  // Treat VAR= (empty) as unset, the way shells and .env files mean it.
+  const present = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== ''));
+  const parsed = EnvironmentSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    throw new ConfigError(`${name}=${JSON.stringify(environment[name] ?? '')} ${issue?.message ?? 'is invalid'}`);
+  }
+  return {
+    databaseUrl: parsed.data.DATABASE_URL,
+    timezone: parsed.data.ANALYTICS_TIMEZONE,
+    embeddedDataDir: parsed.data.ANALYTICS_DATA_DIR,
+    embeddedPort: parsed.data.ANALYTICS_EMBEDDED_PORT,
+  };
+}

@@ -1,0 +1,33 @@
+// One error family for everything the package reports to a person: the CLI
+// prints `message` alone (one line, no stack), the API maps subclasses to
+// status codes. The original error, when there is one, stays in `cause`.
+
+export class AnalyticsError extends Error {
+  override name = 'AnalyticsError';
+}
+
+/** A bad flag, environment variable or option: the message names it and what is allowed. */
+export class ConfigError extends AnalyticsError {
+  override name = 'ConfigError';
+}
+
+/** The database could not be reached or refused the login. */
+export class DatabaseUnavailableError extends AnalyticsError {
+  override name = 'DatabaseUnavailableError';
+}
+
+/** The database does not satisfy the source contract (see contract.ts). */
+export class ContractError extends AnalyticsError {
+  override name = 'ContractError';
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(`the database does not meet the source contract: ${problems.join('; ')}`);
+    this.problems = problems;
+  }
+}
+
+/** A request the database state does not allow (e.g. seeding a non-empty database). */
+export class StateError extends AnalyticsError {
+  override name = 'StateError';
+}
