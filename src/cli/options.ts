@@ -30,6 +30,10 @@ export function parseFlags<const Spec extends FlagSpec>(
     const message = (error as Error).message;
     const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
     if (unknown) throw new UsageError(`unknown option ${unknown}; ${known}`, { cause: error });
+    const ambiguous = /Option '([^']+)' argument is ambiguous/.exec(message)?.[1];
+    if (ambiguous) {
+      throw new UsageError(`${ambiguous} needs a value; for one that starts with "-" write ${ambiguous}=VALUE`, { cause: error });
+    }
     // e.g. "Option '--users <value>' argument missing"
     throw new UsageError(`${message.split('.')[0]}; ${known}`, { cause: error });
   }

@@ -13,8 +13,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../embedded-pos
 import { migrate } from '../../migrate.ts';
 import { seed } from '../../seed.ts';
 import { countPlatformRows, formatSummary, summarizeDatabase } from '../../summary.ts';
-import { parseFlags } from '../options.ts';
-import { formatSeedResult, parseSeedOptions } from './seed.ts';
+import { formatSeedResult, parseSeedFlags } from './seed.ts';
 
 export const demoHelp = `demo [seed flags]
     Start an embedded PostgreSQL unless DATABASE_URL is set, load demo data
@@ -24,6 +23,7 @@ export const demoHelp = `demo [seed flags]
 const DEMO_DATABASE = 'oet_praxis';
 
 export async function demoCommand(argv: readonly string[], config: Config): Promise<void> {
+  const seedFlags = parseSeedFlags(argv);
   let embedded: EmbeddedPostgres | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
@@ -36,10 +36,9 @@ export async function demoCommand(argv: readonly string[], config: Config): Prom
     databaseUrl = await ensureDatabase(embedded.url, DEMO_DATABASE);
   }
   try {
-    const seedOptions = parseSeedOptions(argv, databaseUrl);
     if (await platformIsEmpty(databaseUrl)) {
-      console.log(`demo: loading demo data (${seedOptions.users} users over ${seedOptions.days} days)…`);
-      console.log(formatSeedResult(await seed(seedOptions)));
+      console.log(`demo: loading demo data (${seedFlags.users} users over ${seedFlags.days} days)…`);
+      console.log(formatSeedResult(await seed({ ...seedFlags, databaseUrl })));
     } else {
       console.log('demo: the database already has platform data; no demo data loaded');
     }

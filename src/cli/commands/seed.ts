@@ -24,10 +24,11 @@ const timestamp = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 tim
 /** The current minute: a default end that is "now" yet stable within a run. */
 const currentMinute = () => new Date(Math.floor(Date.now() / 60_000) * 60_000);
 
-export function parseSeedOptions(argv: readonly string[], databaseUrl: string): SeedOptions {
+export type SeedFlags = Omit<SeedOptions, 'databaseUrl'>;
+
+export function parseSeedFlags(argv: readonly string[]): SeedFlags {
   const { values } = parseFlags(argv, seedFlags);
   return {
-    databaseUrl,
     users: values.users === undefined ? SEED_DEFAULTS.users : flagValue('users', wholeNumber(1, 10_000_000), values.users),
     days: values.days === undefined ? SEED_DEFAULTS.days : flagValue('days', wholeNumber(1, 3650), values.days),
     seed: values.seed === undefined ? SEED_DEFAULTS.seed : flagValue('seed', wholeNumber(0, 1_000_000_000), values.seed),
@@ -49,6 +50,6 @@ export function formatSeedResult(result: SeedResult): string {
 }
 
 export async function seedCommand(argv: readonly string[], config: Config): Promise<void> {
-  const options = parseSeedOptions(argv, requireDatabaseUrl(config));
-  console.log(formatSeedResult(await seed(options)));
+  const flags = parseSeedFlags(argv);
+  console.log(formatSeedResult(await seed({ ...flags, databaseUrl: requireDatabaseUrl(config) })));
 }

@@ -1,0 +1,76 @@
+// The CLI as a user meets it: every mistake is one line on stderr naming the
+// bad value, with a non-zero exit and no stack trace.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import t, { type Test } from 'tap';
+import { createTestDatabase } from './helpers/database.ts';
+
+const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+
+type Outcome = { code: number; stdout: string; stderr: string };
+
+function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Outcome> {
+  const environment = { ...process.env, DATABASE_URL: undefined, ANALYTICS_TIMEZONE: undefined, ...env };
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { env: environment as NodeJS.ProcessEnv }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+function assertOneLineError(t: Test, outcome: Outcome, code: number, pattern: RegExp) {
+  t.equal(outcome.code, code, 'exit code');
+  const lines = outcome.stderr.trimEnd().split('\n');
+  t.equal(lines.length, 1, `one line: ${outcome.stderr}`);
+  t.match(lines[0], pattern);
+  t.notMatch(outcome.stderr, /\n\s+at /, 'no stack trace');
+}
+
+t.test('usage mistakes exit 2 with one line naming the bad value', async (t) => {
+  assertOneLineError(t, await cli(['frobnicate']), 2, /^praxis-analytics: unknown command "frobnicate"; expected one of: migrate, doctor/);
+  assertOneLineError(t, await cli(['seed', '--userz', '3']), 2, /unknown option --userz; allowed: --users, --days/);
+  assertOneLineError(t, await cli(['seed', '--users', 'many']), 2, /--users "many": must be a whole number from 1 to 10000000/);
+  assertOneLineError(t, await cli(['seed', '--days', '0']), 2, /--days "0": must be a whole number from 1 to 3650/);
+  assertOneLineError(t, await cli(['seed', '--end', 'yesterday']), 2, /--end "yesterday": must be an ISO-8601 timestamp/);
+  assertOneLineError(t, await cli(['migrate', 'sideways']), 2, /migrate "sideways": expected up or down/);
+  assertOneLineError(t, await cli(['migrate', '--count=-1']), 2, /--count "-1": must be a whole number/);
+  assertOneLineError(t, await cli(['migrate', '--count', '-1']), 2, /--count needs a value; for one that starts with "-" write --count=VALUE/);
+  assertOneLineError(t, await cli(['doctor', 'now']), 2, /unexpected argument "now"/);
+});
+
+t.test('configuration mistakes exit 1 with one line naming the variable', async (t) => {
+  assertOneLineError(t, await cli(['doctor']), 1, /DATABASE_URL is not set: set it to postgres:\/\//);
+  assertOneLineError(t, await cli(['doctor'], { DATABASE_URL: 'mysql://x' }), 1, /DATABASE_URL="mysql:\/\/x" must be a postgres:\/\//);
+  assertOneLineError(t, await cli(['doctor'], { DATABASE_URL: 'postgres://x/y', ANALYTICS_TIMEZONE: 'Mars/Olympus' }), 1,
+    /ANALYTICS_TIMEZONE="Mars\/Olympus" must be an IANA time zone name/);
+});
+
+t.test('an unreachable database is one line with host, port and reason, never the password', async (t) => {
+  const outcome = await cli(['migrate'], { DATABASE_URL: 'postgres://admin:s3cret@127.0.0.1:1/platform' });
+  assertOneLineError(t, outcome, 1, /cannot connect to 127\.0\.0\.1:1\/platform: connection refused/);
+  t.notMatch(outcome.stderr, /s3cret/);
+});
+
+t.test('doctor and migrate refuse a database that misses the contract, saying what is missing', async (t) => {
+  const { url } = await createTestDatabase(t, 'empty');
+  assertOneLineError(t, await cli(['doctor'], { DATABASE_URL: url }), 1, /does not meet the source contract: table public\.users is missing;/);
+  assertOneLineError(t, await cli(['migrate'], { DATABASE_URL: url }), 1, /does not meet the source contract/);
+});
+
+t.test('on a good database: doctor, seed, migrate twice, summary, migrate down', async (t) => {
+  const { url } = await createTestDatabase(t, 'platform');
+  const env = { DATABASE_URL: url };
+  t.match(await cli(['doctor'], env), { code: 0, stdout: /meets the source contract/ });
+  t.match(await cli(['seed', '--users', '30', '--days', '20', '--end', '2026-11-28T12:00:00Z'], env),
+    { code: 0, stdout: /^seed: 30 users, 144 scenarios, \d+ sessions/ });
+  t.match(await cli(['migrate'], env), { code: 0, stdout: 'migrate up: 0001_analytics-schema' });
+  t.match(await cli(['migrate', 'up'], env), { code: 0, stdout: 'migrate: already up to date' });
+  t.match(await cli(['summary'], env), { code: 0, stdout: /users +30\n.*\nsessions +\d+ \(2026-11-\d\d \.\. 2026-11-28\)/s });
+  t.match(await cli(['migrate', 'down'], env), { code: 0, stdout: 'migrate down: 0001_analytics-schema' });
+});
+
+t.test('help lists every command', async (t) => {
+  const outcome = await cli(['--help']);
+  t.equal(outcome.code, 0);
+  for (const command of ['migrate', 'doctor', 'seed', 'summary', 'demo']) t.match(outcome.stdout, new RegExp(`\\n  ${command}`));
+});

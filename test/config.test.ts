@@ -1,0 +1,23 @@
+import t from 'tap';
+import { readConfig } from '../src/config.ts';
+import { ConfigError } from '../src/errors.ts';
+
+t.test('defaults: no database, UTC, embedded data under .data/', async (t) => {
+  t.same(readConfig({}), {
+    databaseUrl: undefined, timezone: 'UTC', embeddedDataDir: '.data/postgres', embeddedPort: 54329,
+  });
+});
+
+t.test('empty variables count as unset', async (t) => {
+  t.equal(readConfig({ ANALYTICS_TIMEZONE: '', DATABASE_URL: '' }).timezone, 'UTC');
+});
+
+t.test('an IANA zone with DST is accepted', async (t) => {
+  t.equal(readConfig({ ANALYTICS_TIMEZONE: 'Australia/Sydney' }).timezone, 'Australia/Sydney');
+});
+
+t.test('each bad value is refused with its variable name', async (t) => {
+  t.throws(() => readConfig({ ANALYTICS_TIMEZONE: 'GMT+25' }), new ConfigError('ANALYTICS_TIMEZONE="GMT+25" must be an IANA time zone name such as UTC or Australia/Sydney'));
+  t.throws(() => readConfig({ ANALYTICS_EMBEDDED_PORT: '80' }), { message: 'ANALYTICS_EMBEDDED_PORT="80" must be a port from 1024 to 65535' });
+  t.throws(() => readConfig({ DATABASE_URL: 'localhost:5432' }), { message: /^DATABASE_URL="localhost:5432" must be a postgres:\/\// });
+});

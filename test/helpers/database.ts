@@ -1,0 +1,73 @@
+// One database per test file, cloned from a template that test/run.ts built
+// once (reference platform schema + keys + every migration), so files run in
+// parallel and start in milliseconds.
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { sql } from 'slonik';
+import type { Test } from 'tap';
+import { ensureDatabase } from '../../src/db/create-database.ts';
+import { createDatabasePool, type DatabasePool } from '../../src/db/pool.ts';
+import { runSqlFile, withPgClient } from '../../src/db/sql-file.ts';
+import { migrate } from '../../src/migrate.ts';
+
+export type TestDatabase = { readonly url: string; readonly pool: DatabasePool };
+
+/**
+ * What the new database starts from:
+ * - 'migrated': reference platform tables (empty) and all migrations (default);
+ * - 'platform': reference platform tables only, not migrated;
+ * - 'empty': nothing at all.
+ */
+export type Starting = 'migrated' | 'platform' | 'empty';
+
+function adminUrl(): string {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error('TEST_DATABASE_URL is not set: run the suite with `make test`');
+  return url;
+}
+
+export async function buildTemplate(serverUrl: string, name: string): Promise<void> {
+  await dropDatabase(serverUrl, name);
+  const url = await ensureDatabase(serverUrl, name);
+  await createPlatformTables(url);
+  await migrate({ databaseUrl: url });
+}
+
+export async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+  const pool = await createDatabasePool(serverUrl, { maximumPoolSize: 1 });
+  try {
+    await pool.query(sql.unsafe`drop database if exists ${sql.identifier([name])} with (force)`);
+  } finally {
+    await pool.end();
+  }
+}
+
+async function createPlatformTables(url: string): Promise<void> {
+  await withPgClient(url, async (client) => {
+    await runSqlFile(client, 'platform/reference-schema.sql');
+    await runSqlFile(client, 'platform/reference-constraints.sql');
+  });
+}
+
+/**
+ * A fresh database for this test (file), dropped at teardown. Set
+ * KEEP_FAILED_TEST_DB=1 to keep the database of a failing test for inspection.
+ */
+export async function createTestDatabase(t: Test, starting: Starting = 'migrated'): Promise<TestDatabase> {
+  // tap runs each test file in its own process: name databases after the file
+  const file = path.basename(process.argv[1] ?? 'test', '.test.ts').replace(/\W+/g, '_').slice(0, 30);
+  const name = `t_${file}_${randomBytes(4).toString('hex')}`.toLowerCase();
+  const template = starting === 'migrated' ? process.env.PRAXIS_TEST_TEMPLATE : undefined;
+  const url = await ensureDatabase(adminUrl(), name, template);
+  if (starting === 'platform') await createPlatformTables(url);
+  const pool = await createDatabasePool(url, { maximumPoolSize: 4 });
+  t.teardown(async () => {
+    await pool.end();
+    if (process.env.KEEP_FAILED_TEST_DB === '1' && !t.passing()) {
+      console.error(`kept database ${name} of failing test "${t.name}"`);
+      return;
+    }
+    await dropDatabase(adminUrl(), name);
+  });
+  return { url, pool };
+}

@@ -1,0 +1,58 @@
+// `make test`: starts a throw-away embedded PostgreSQL (or uses
+// TEST_DATABASE_URL), builds one migrated template database, runs the tap
+// suite with each test file cloning that template, then cleans up.
+import { spawn } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/embedded-postgres.ts';
+import { buildTemplate, dropDatabase } from './helpers/database.ts';
+
+const template = `praxis_test_template_${process.pid}`;
+let server: EmbeddedPostgres | undefined;
+let scratch: string | undefined;
+let exitCode = 1;
+
+try {
+  let adminUrl = process.env.TEST_DATABASE_URL;
+  if (!adminUrl) {
+    scratch = await mkdtemp(path.join(tmpdir(), 'praxis-test-'));
+    await chmod(scratch, 0o755); // the server runs as its own OS user and must reach its data dir
+    const port = await freePort();
+    console.log(`test: starting embedded PostgreSQL on port ${port}`);
+    server = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'data'), port, persistent: false });
+    adminUrl = server.url;
+  }
+  await buildTemplate(adminUrl, template);
+  exitCode = await runTap(process.argv.slice(2), {
+    ...process.env,
+    TEST_DATABASE_URL: adminUrl,
+    PRAXIS_TEST_TEMPLATE: template,
+  });
+  await dropDatabase(adminUrl, template);
+} finally {
+  await server?.stop();
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+}
+process.exitCode = exitCode;
+
+function runTap(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const tap = spawn('tap', args, { stdio: 'inherit', env });
+    tap.on('error', reject);
+    tap.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.unref();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
