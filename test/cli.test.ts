@@ -12,7 +12,7 @@ type Outcome = { code: number; stdout: string; stderr: string };
 function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Outcome> {
   const environment = { ...process.env, DATABASE_URL: undefined, ANALYTICS_TIMEZONE: undefined, ...env };
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: environment as NodeJS.ProcessEnv }, (error, stdout, stderr) => {
+    execFile(process.execPath, [CLI, ...args], { env: environment }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
   });

@@ -1,0 +1,114 @@
+// `make bench [SCALE=small|full]`: builds (or reuses) a benchmark database on
+// an embedded PostgreSQL (or BENCH_DATABASE_URL's server) and prints a table
+// of named measurements. Not a test: nothing here passes or fails on time.
+// Ratios are what BENCHMARKS.md records, measured in one run on one machine.
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { sql } from 'slonik';
+import { ensureDatabase } from '../src/db/create-database.ts';
+import { createDatabasePool, type DatabasePool } from '../src/db/pool.ts';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/embedded-postgres.ts';
+import { migrate } from '../src/migrate.ts';
+import { seed, type SeedResult } from '../src/seed.ts';
+import { countPlatformRows } from '../src/summary.ts';
+
+const SCALES = {
+  small: { users: 10_000, days: 365, sessionsPerUser: 50 },
+  full: { users: 100_000, days: 730, sessionsPerUser: 50 },
+} as const;
+const END = new Date('2026-11-28T00:00:00Z'); // fixed, so a reused database is the same data
+
+type Measurement = { name: string; value: string; note?: string };
+
+const { values } = parseArgs({ options: { scale: { type: 'string', default: 'small' } }, strict: true });
+const scaleName = values.scale as keyof typeof SCALES;
+if (!(scaleName in SCALES)) {
+  console.error(`bench: --scale "${values.scale}": expected ${Object.keys(SCALES).join(' or ')}`);
+  process.exit(2);
+}
+const scale = SCALES[scaleName];
+
+let server: EmbeddedPostgres | undefined;
+let serverUrl = process.env.BENCH_DATABASE_URL;
+if (!serverUrl) {
+  server = await startEmbeddedPostgres({ dataDir: '.data/bench', port: 54331, persistent: true });
+  serverUrl = server.url;
+}
+const measurements: Measurement[] = [];
+try {
+  const url = await ensureDatabase(serverUrl, `praxis_bench_${scaleName}`);
+  const seeded = await seedIfEmpty(url);
+  const pool = await createDatabasePool(url, { statementTimeout: 3_600_000 });
+  try {
+    const counts = await countPlatformRows(pool);
+    measurements.push({
+      name: 'data set',
+      value: `${counts.users} users, ${counts.sessions} sessions, ${counts.feedback_reports} reports`,
+      note: `${scale.days} days`,
+    });
+    if (seeded) {
+      const perSecond = Math.round(seeded.counts.sessions / seeded.loadSeconds);
+      measurements.push(
+        { name: 'seed: generate and insert', value: `${seeded.loadSeconds.toFixed(1)} s`, note: `${perSecond} sessions/s` },
+        { name: 'seed: keys, foreign keys, indexes, analyze', value: `${seeded.constraintSeconds.toFixed(1)} s` },
+        { name: 'seed: total', value: `${(seeded.loadSeconds + seeded.constraintSeconds).toFixed(1)} s` },
+      );
+    } else {
+      measurements.push({ name: 'seed', value: 'reused', note: 'database existed; drop it to measure the seed' });
+    }
+    await migrate({ databaseUrl: url });
+    const floor = await bestOf(3, () => rawDailyGroupBy(pool));
+    measurements.push({
+      name: 'floor: one GROUP BY pass over sessions ⋈ feedback_reports (per day)',
+      value: `${floor.toFixed(2)} s`,
+      note: 'best of 3; the physical floor a full rebuild is compared with',
+    });
+  } finally {
+    await pool.end();
+  }
+} finally {
+  await server?.stop();
+}
+
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+console.log(`\nmachine: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+console.log(`scale: ${scaleName}\n`);
+console.log('| measurement | value | note |\n|---|---|---|');
+for (const m of measurements) console.log(`| ${m.name} | ${m.value} | ${m.note ?? ''} |`);
+
+async function seedIfEmpty(url: string): Promise<SeedResult | undefined> {
+  const pool = await createDatabasePool(url, { maximumPoolSize: 1 });
+  try {
+    const exists = await pool.oneFirst(sql.type(z.object({ exists: z.boolean() }))`
+      select to_regclass('public.users') is not null as exists`);
+    if (exists && (await countPlatformRows(pool)).users > 0) return undefined;
+  } finally {
+    await pool.end();
+  }
+  console.log(`bench: generating the ${scaleName} data set (${scale.users} users, ${scale.days} days)…`);
+  return seed({ databaseUrl: url, seed: 1, endAt: END, ...scale });
+}
+
+async function rawDailyGroupBy(pool: DatabasePool): Promise<void> {
+  await pool.query(sql.unsafe`
+    select date_trunc('day', s.started_at) as day,
+           count(*) as sessions_started,
+           count(*) filter (where s.completion_status = 'completed') as sessions_completed,
+           sum(s.duration_seconds) as practice_seconds,
+           sum(f.score_raw) as score_sum,
+           count(f.score_raw) as scored
+    from public.sessions s
+    left join public.feedback_reports f on f.session_id = s.id
+    group by 1`);
+}
+
+async function bestOf(runs: number, work: () => Promise<void>): Promise<number> {
+  let best = Number.POSITIVE_INFINITY;
+  for (let run = 0; run < runs; run += 1) {
+    const started = performance.now();
+    await work();
+    best = Math.min(best, (performance.now() - started) / 1000);
+  }
+  return best;
+}
