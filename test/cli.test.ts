@@ -63,10 +63,10 @@ t.test('on a good database: doctor, seed, migrate twice, summary, migrate down',
   t.match(await cli(['doctor'], env), { code: 0, stdout: /meets the source contract/ });
   t.match(await cli(['seed', '--users', '30', '--days', '20', '--end', '2026-11-28T12:00:00Z'], env),
     { code: 0, stdout: /^seed: 30 users, 144 scenarios, \d+ sessions/ });
-  t.match(await cli(['migrate'], env), { code: 0, stdout: 'migrate up: 0001_analytics-schema' });
+  t.match(await cli(['migrate'], env), { code: 0, stdout: 'migrate up: 0001_analytics-schema\nmigrate up: 0002_sql-core' });
   t.match(await cli(['migrate', 'up'], env), { code: 0, stdout: 'migrate: already up to date' });
   t.match(await cli(['summary'], env), { code: 0, stdout: /users +30\n.*\nsessions +\d+ \(2026-11-\d\d \.\. 2026-11-28\)/s });
-  t.match(await cli(['migrate', 'down'], env), { code: 0, stdout: 'migrate down: 0001_analytics-schema' });
+  t.match(await cli(['migrate', 'down'], env), { code: 0, stdout: 'migrate down: 0002_sql-core' });
 });
 
 t.test('help lists every command', async (t) => {

@@ -3,13 +3,13 @@ import { summarizeDatabase } from '../src/summary.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { fixtures } from './helpers/fixtures.ts';
 
-t.test('summary of an empty migrated database: zero rows, one migration', async (t) => {
+t.test('summary of an empty migrated database: zero rows, every migration', async (t) => {
   const { pool } = await createTestDatabase(t);
   const summary = await summarizeDatabase(pool);
   t.same(summary.counts, { users: 0, scenarios: 0, sessions: 0, feedback_reports: 0, subscriptions: 0 });
   t.equal(summary.firstSessionAt, null);
-  t.equal(summary.migrationsApplied, 1);
-  t.equal(summary.latestMigration, '0001_analytics-schema');
+  t.equal(summary.migrationsApplied, 2);
+  t.equal(summary.latestMigration, '0002_sql-core');
 });
 
 t.test('summary counts a hand-made fixture and spans its sessions', async (t) => {
