@@ -41,12 +41,15 @@ begin
   if p_timezone = v_current then
     return false;
   end if;
-  -- Every stored bucket was cut in the old zone: mark all history dirty and
-  -- let the next refresh recompute it.
-  update analytics.settings set reporting_timezone = p_timezone;
+  -- Every stored bucket was cut in the old zone: drop them all and let the
+  -- next refresh rebuild the history in the new one (readers meanwhile get
+  -- live computations, as for days not yet stored).
+  perform pg_advisory_xact_lock(hashtext('analytics.refresh'));
+  update analytics.settings set reporting_timezone = p_timezone, materialized_through = null;
+  perform analytics.clear_rollups();
   perform analytics.invalidate_all();
   return true;
 end
 $$;
 comment on function analytics.set_reporting_timezone(text) is
-  'Sets the reporting time zone; when it changes, every bucket is invalidated and recomputed by the next refresh. Returns true when it changed.';
+  'Sets the reporting time zone; when it changes, every stored bucket is dropped and the whole history is recomputed by the next refresh. Returns true when it changed.';

@@ -8,6 +8,8 @@ language plpgsql stable
 set search_path = pg_catalog, analytics
 as $$
 declare
+  -- stored days of the range; retention cells count activity up to
+  -- materialized_through whatever the range, and are checked that way
   v_through date := least(p_to, (select materialized_through from analytics.settings));
   v_days date[];
   v_weeks date[];
@@ -55,7 +57,7 @@ begin
        'select * from analytics.compute_period_active_users(''week'', $2) union all select * from analytics.compute_period_active_users(''month'', $3)'),
       ('weekly_retention', 'cohort_week, week_offset',
        'select * from analytics.weekly_retention where cohort_week >= date_trunc(''week'', $4::timestamp)::date and cohort_week <= $5',
-       'select * from analytics.compute_weekly_retention(array(select generate_series(date_trunc(''week'', $4::timestamp), $5::timestamp, interval ''1 week'')::date), ''{}'', $5)'),
+       'select * from analytics.compute_weekly_retention(array(select generate_series(date_trunc(''week'', $4::timestamp), $5::timestamp, interval ''1 week'')::date), ''{}'', $6)'),
       ('monthly_subscriptions', 'month_start',
        'select * from analytics.monthly_subscriptions where month_start = any($3)',
        'select * from analytics.compute_monthly_subscriptions($3)'),
@@ -72,7 +74,7 @@ begin
        where s.row is distinct from r.row
        order by 2',
       v_check.key_columns, v_check.stored_sql, v_check.recomputed_sql, v_check.object)
-    using v_days, v_weeks, v_months, p_from, v_through;
+    using v_days, v_weeks, v_months, p_from, v_through, (select materialized_through from analytics.settings);
   end loop;
 end
 $$;

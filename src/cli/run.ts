@@ -6,6 +6,8 @@ import { AnalyticsError } from '../errors.ts';
 import { demoCommand, demoHelp } from './commands/demo.ts';
 import { doctorCommand, doctorHelp } from './commands/doctor.ts';
 import { migrateCommand, migrateHelp } from './commands/migrate.ts';
+import { refreshCommand, refreshHelp } from './commands/refresh.ts';
+import { verifyCommand, verifyHelp } from './commands/verify.ts';
 import { seedCommand, seedHelp } from './commands/seed.ts';
 import { summaryCommand, summaryHelp } from './commands/summary.ts';
 import { UsageError } from './options.ts';
@@ -16,6 +18,8 @@ type Command = (argv: readonly string[], config: Config) => Promise<void>;
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   migrate: { run: migrateCommand, help: migrateHelp },
   doctor: { run: doctorCommand, help: doctorHelp },
+  refresh: { run: refreshCommand, help: refreshHelp },
+  verify: { run: verifyCommand, help: verifyHelp },
   seed: { run: seedCommand, help: seedHelp },
   summary: { run: summaryCommand, help: summaryHelp },
   demo: { run: demoCommand, help: demoHelp },

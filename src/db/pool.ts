@@ -11,8 +11,8 @@ export type { DatabasePool };
 
 export type PoolOptions = {
   readonly maximumPoolSize?: number;
-  /** Milliseconds; default 60 s. Long refreshes set their own with SET LOCAL. */
-  readonly statementTimeout?: number;
+  /** Milliseconds, or 'DISABLE_TIMEOUT' for backfills; default 60 s. */
+  readonly statementTimeout?: number | 'DISABLE_TIMEOUT';
 };
 
 // slonik attaches the query's schema as `resultParser` but does not apply it:
