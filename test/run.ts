@@ -6,6 +6,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/embedded-postgres.ts';
 import { buildTemplate, dropDatabase } from './helpers/database.ts';
 
@@ -39,7 +40,13 @@ process.exitCode = exitCode;
 
 function runTap(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
-    const tap = spawn('tap', args, { stdio: 'inherit', env });
+    // tap and the Node 24 of this checkout, whatever PATH says, so
+    // `node_modules/.bin/node test/run.ts FILE…` works as well as `make test`
+    const bin = fileURLToPath(new URL('../node_modules/.bin', import.meta.url));
+    const tap = spawn(path.join(bin, 'tap'), args, {
+      stdio: 'inherit',
+      env: { ...env, PATH: `${bin}${path.delimiter}${env.PATH ?? ''}` },
+    });
     tap.on('error', reject);
     tap.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
