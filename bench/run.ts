@@ -39,7 +39,8 @@ const measurements: Measurement[] = [];
 try {
   const url = await ensureDatabase(serverUrl, `praxis_bench_${scaleName}`);
   const seeded = await seedIfEmpty(url);
-  const pool = await createDatabasePool(url, { statementTimeout: 3_600_000 });
+  // one connection, so session settings (work_mem) hold for every case
+  const pool = await createDatabasePool(url, { maximumPoolSize: 1, statementTimeout: 'DISABLE_TIMEOUT' });
   try {
     const counts = await countPlatformRows(pool);
     measurements.push({
@@ -58,12 +59,7 @@ try {
       measurements.push({ name: 'seed', value: 'reused', note: 'database existed; drop it to measure the seed' });
     }
     await migrate({ databaseUrl: url });
-    const floor = await bestOf(3, () => rawDailyGroupBy(pool));
-    measurements.push({
-      name: 'floor: one GROUP BY pass over sessions ⋈ feedback_reports (per day)',
-      value: `${floor.toFixed(2)} s`,
-      note: 'best of 3; the physical floor a full rebuild is compared with',
-    });
+    measurements.push(...(await sqlCoreCases(pool)));
   } finally {
     await pool.end();
   }
@@ -90,7 +86,63 @@ async function seedIfEmpty(url: string): Promise<SeedResult | undefined> {
   return seed({ databaseUrl: url, seed: 1, endAt: END, ...scale });
 }
 
+// The SQL core's cases: a full rebuild against the physical floor, the
+// snapshots against a bare write of the same rows, one new day, and reads of
+// a year from the aggregates against the same numbers from the raw tables.
+async function sqlCoreCases(pool: DatabasePool): Promise<Measurement[]> {
+  const seconds = (value: number) => `${value.toFixed(2)} s`;
+  const floor = await bestOf(3, () => rawDailyGroupBy(pool));
+
+  const rebuild = await timed(() => pool.transaction(async (tx) => {
+    await tx.query(sql.unsafe`select analytics.clear_rollups()`);
+    await tx.query(sql.unsafe`update analytics.settings set materialized_through = null`);
+    await tx.query(sql.unsafe`select analytics.invalidate_all()`);
+    await tx.query(sql.unsafe`select analytics.refresh_pending()`);
+  }));
+  const { last_day: lastDay } = await pool.one(sql.type(z.object({ last_day: z.string() }))`
+    select materialized_through::text as last_day from analytics.settings`);
+
+  const snapshots = await timed(() => pool.transaction(async (tx) => {
+    await tx.query(sql.unsafe`delete from analytics.user_progress_snapshots`);
+    await tx.query(sql.unsafe`insert into analytics.user_progress_snapshots
+      select * from analytics.compute_user_progress_snapshots(null, '-infinity', ${lastDay}::date)`);
+  }));
+  const bareWrite = await timed(() => pool.transaction(async (tx) => {
+    await tx.query(sql.unsafe`create temp table snapshot_copy (like analytics.user_progress_snapshots including indexes) on commit drop`);
+    await tx.query(sql.unsafe`insert into snapshot_copy select * from analytics.user_progress_snapshots`);
+  }));
+
+  const oneDay = await bestOf(3, () => pool.query(sql.unsafe`select analytics.refresh_daily(${lastDay}::date)`));
+  const year = sql.fragment`${lastDay}::date - 364, ${lastDay}::date`;
+  const readAggregates = await bestOf(3, () => pool.query(sql.unsafe`select * from analytics.session_metrics(${year}, 'day')`));
+  const readRaw = await bestOf(3, () => pool.query(sql.unsafe`
+    select * from analytics.session_metrics(${year}, 'day') where false
+    union all
+    select d.day, count(*), count(*) filter (where completion_status = 'completed'), null, null, null, count(distinct user_id), null, null
+    from analytics.session_facts(array(select g::date from generate_series(${lastDay}::date - 364, ${lastDay}::date, interval '1 day') g)) d
+    group by d.day`));
+  const activeAggregates = await bestOf(3, () => pool.query(sql.unsafe`select * from analytics.active_users(${year})`));
+  const activeRaw = await bestOf(3, () => pool.query(sql.unsafe`
+    select * from analytics.compute_daily_active_users(array(select g::date from generate_series(${lastDay}::date - 364, ${lastDay}::date, interval '1 day') g))`));
+
+  return [
+    { name: 'floor: one GROUP BY pass over sessions ⋈ feedback_reports (per day)', value: seconds(floor), note: 'best of 3, work_mem 256MB like the refresh' },
+    { name: 'full rebuild of every rollup (refresh_pending after clear)', value: seconds(rebuild), note: `${(rebuild / floor).toFixed(1)}× the floor (target ≤ 2×), snapshots included` },
+    { name: 'user_progress_snapshots alone', value: seconds(snapshots), note: `${(snapshots / bareWrite).toFixed(1)}× a bare INSERT … SELECT of the same rows (${seconds(bareWrite)})` },
+    { name: 'refresh one day (refresh_daily of the last stored day)', value: seconds(oneDay), note: `1/${Math.round(rebuild / oneDay)} of the full rebuild (target ≤ 1/50)` },
+    { name: 'read session_metrics, one year by day: aggregates vs raw', value: `${(readRaw / readAggregates).toFixed(1)}×`, note: `${seconds(readAggregates)} vs ${seconds(readRaw)} (target ≥ 20×)` },
+    { name: 'read active_users (dau/wau/mau), one year: aggregates vs raw', value: `${(activeRaw / activeAggregates).toFixed(1)}×`, note: `${seconds(activeAggregates)} vs ${seconds(activeRaw)} (target ≥ 20×)` },
+  ];
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return (performance.now() - started) / 1000;
+}
+
 async function rawDailyGroupBy(pool: DatabasePool): Promise<void> {
+  await pool.query(sql.unsafe`set work_mem = '256MB'`);
   await pool.query(sql.unsafe`
     select date_trunc('day', s.started_at) as day,
            count(*) as sessions_started,
@@ -103,7 +155,7 @@ async function rawDailyGroupBy(pool: DatabasePool): Promise<void> {
     group by 1`);
 }
 
-async function bestOf(runs: number, work: () => Promise<void>): Promise<number> {
+async function bestOf(runs: number, work: () => Promise<unknown>): Promise<number> {
   let best = Number.POSITIVE_INFINITY;
   for (let run = 0; run < runs; run += 1) {
     const started = performance.now();

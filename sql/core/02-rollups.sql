@@ -12,8 +12,6 @@ create table analytics.daily_user_activity (
   practice_seconds    bigint  not null,
   scored_sessions     integer not null,
   score_sum           numeric not null,
-  criteria_reports    jsonb   not null,
-  criteria_score_sum  jsonb   not null,
   last_active_at      timestamptz not null,
   primary key (day, user_id)
 );
@@ -28,8 +26,6 @@ comment on column analytics.daily_user_activity.sessions_finished is 'Of those, 
 comment on column analytics.daily_user_activity.practice_seconds is 'Sum of duration_seconds of those sessions (seconds).';
 comment on column analytics.daily_user_activity.scored_sessions is 'Completed sessions that have a feedback report (count): the average-score denominator.';
 comment on column analytics.daily_user_activity.score_sum is 'Sum of score_raw (0-500 scale) over scored_sessions.';
-comment on column analytics.daily_user_activity.criteria_reports is 'criterion -> number of that day''s reports (any session status) that score it.';
-comment on column analytics.daily_user_activity.criteria_score_sum is 'criterion -> sum of that criterion''s scores over those reports (criterion''s own scale).';
 comment on column analytics.daily_user_activity.last_active_at is 'Latest of started_at / ended_at among that day''s sessions.';
 
 create table analytics.daily_scenario_activity (

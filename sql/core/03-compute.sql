@@ -40,37 +40,17 @@ set search_path = pg_catalog, analytics
 as $$
 begin
   return query
-  with facts as materialized (select * from analytics.session_facts(p_days)),
-  criteria as (
-    select c.day, c.user_id,
-           jsonb_object_agg(c.criterion, c.reports) as reports,
-           jsonb_object_agg(c.criterion, c.score_sum) as score_sum
-    from (
-      select f.day, f.user_id, e.key as criterion, count(*)::integer as reports, sum(e.value::numeric) as score_sum
-      from facts f, jsonb_each(f.criteria_scores) e
-      where jsonb_typeof(e.value) = 'number'
-      group by 1, 2, 3
-    ) c
-    group by 1, 2
-  ),
-  totals as (
-    select
-      f.day, f.user_id,
-      count(*)::integer as sessions_started,
-      count(*) filter (where f.completion_status = 'completed')::integer as sessions_completed,
-      count(*) filter (where f.completion_status <> 'in_progress')::integer as sessions_finished,
-      coalesce(sum(f.duration_seconds), 0)::bigint as practice_seconds,
-      count(*) filter (where f.completion_status = 'completed' and f.score_raw is not null)::integer as scored_sessions,
-      coalesce(sum(f.score_raw) filter (where f.completion_status = 'completed'), 0) as score_sum,
-      max(f.active_until) as last_active_at
-    from facts f
-    group by f.day, f.user_id
-  )
-  select t.day, t.user_id, t.sessions_started, t.sessions_completed, t.sessions_finished,
-         t.practice_seconds, t.scored_sessions, t.score_sum,
-         coalesce(c.reports, '{}'::jsonb), coalesce(c.score_sum, '{}'::jsonb), t.last_active_at
-  from totals t
-  left join criteria c on c.day = t.day and c.user_id = t.user_id;
+  select
+    f.day, f.user_id,
+    count(*)::integer,
+    count(*) filter (where f.completion_status = 'completed')::integer,
+    count(*) filter (where f.completion_status <> 'in_progress')::integer,
+    coalesce(sum(f.duration_seconds), 0)::bigint,
+    count(*) filter (where f.completion_status = 'completed' and f.score_raw is not null)::integer,
+    coalesce(sum(f.score_raw) filter (where f.completion_status = 'completed'), 0),
+    max(f.active_until)
+  from analytics.session_facts(p_days) f
+  group by f.day, f.user_id;
 end
 $$;
 comment on function analytics.compute_daily_user_activity(date[]) is 'Rows of analytics.daily_user_activity for the given local days, computed from the platform tables.';
@@ -132,11 +112,21 @@ returns setof analytics.daily_criteria_scores
 language plpgsql stable
 set search_path = pg_catalog, analytics
 as $$
+declare
+  v_zone text := analytics.reporting_timezone();
+  v_from timestamptz := (select min(d) from unnest(p_days) d)::timestamp at time zone v_zone;
+  v_to timestamptz := ((select max(d) from unnest(p_days) d) + 1)::timestamp at time zone v_zone;
 begin
+  -- Straight from the reports (not session_facts): only scored sessions
+  -- matter, and each report expands into one row per criterion.
   return query
-  select f.day, e.key, count(*)::integer, sum(e.value::numeric)
-  from analytics.session_facts(p_days) f, jsonb_each(f.criteria_scores) e
-  where jsonb_typeof(e.value) = 'number'
+  select (s.started_at at time zone v_zone)::date, e.key, count(*)::integer, sum(e.value::numeric)
+  from public.feedback_reports f
+  join public.sessions s on s.id = f.session_id,
+       jsonb_each(f.criteria_scores) e
+  where s.started_at >= v_from and s.started_at < v_to
+    and (s.started_at at time zone v_zone)::date = any(p_days)
+    and jsonb_typeof(e.value) = 'number'
   group by 1, 2;
 end
 $$;
@@ -248,11 +238,20 @@ begin
     from public.users u
   ),
   activity as (
-    select distinct s.user_id, date_trunc('week', s.started_at at time zone v_zone)::date as activity_week
-    from public.sessions s
+    -- two index-friendly halves rather than one OR: sessions in the changed
+    -- weeks (by started_at), and every session of the changed cohorts' users
+    select s.user_id, date_trunc('week', s.started_at at time zone v_zone)::date as activity_week
+    from unnest(p_activity_weeks) w
+    join public.sessions s
+      on s.started_at >= w::timestamp at time zone v_zone
+     and s.started_at < (w + 7)::timestamp at time zone v_zone
     where s.started_at < (p_through + 1)::timestamp at time zone v_zone
-      and (date_trunc('week', s.started_at at time zone v_zone)::date = any(p_activity_weeks)
-           or s.user_id in (select c.user_id from cohorts c where c.cohort_week = any(p_cohort_weeks)))
+    union
+    select s.user_id, date_trunc('week', s.started_at at time zone v_zone)::date
+    from cohorts c
+    join public.sessions s on s.user_id = c.user_id
+    where c.cohort_week = any(p_cohort_weeks)
+      and s.started_at < (p_through + 1)::timestamp at time zone v_zone
   )
   select c.cohort_week, ((a.activity_week - c.cohort_week) / 7)::integer, count(*)::integer
   from activity a
@@ -296,7 +295,7 @@ begin
     count(*) filter (where s.trial_ends_at >= m.starts_at and s.trial_ends_at < m.ends_at
                        and (s.ended_at is null or s.ended_at > s.trial_ends_at))::integer
   from months m
-  cross join subs s
+  left join subs s on true   -- a row for every month, subscriptions or not
   group by m.month_start;
 end
 $$;
@@ -307,41 +306,30 @@ returns setof analytics.user_progress_snapshots
 language plpgsql stable
 set search_path = pg_catalog, analytics
 as $$
-declare
-  v_zone text := analytics.reporting_timezone();
 begin
   -- Snapshots on days p_from .. p_through of the given users (all users when
-  -- p_users is null); cumulative sums run over each user's whole history.
+  -- p_users is null). Cumulative sums run over each user's whole history of
+  -- daily_user_activity (itself checked against the raw tables by verify):
+  -- a user's history there is a few rows per active day, found by index,
+  -- where the raw sessions would need a scan.
   return query
-  with per_day as (
-    select s.user_id, (s.started_at at time zone v_zone)::date as day,
-           count(*) filter (where s.completion_status = 'completed') as completed,
-           count(*) filter (where s.completion_status = 'completed' and f.score_raw is not null) as scored,
-           sum(f.score_raw) filter (where s.completion_status = 'completed') as score_sum,
-           sum(s.duration_seconds) as practice_seconds,
-           max(greatest(s.started_at, s.ended_at)) as active_until
-    from public.sessions s
-    left join public.feedback_reports f on f.session_id = s.id
-    where (p_users is null or s.user_id = any(p_users))
-      and s.started_at < (p_through + 1)::timestamp at time zone v_zone
-    group by 1, 2
-  ),
-  cumulative as (
-    select p.user_id, p.day,
-           sum(p.completed) over w as completed,
-           sum(p.scored) over w as scored,
-           sum(p.score_sum) over w as score_sum,
-           sum(p.practice_seconds) over w as practice_seconds,
-           max(p.active_until) over w as active_until
-    from per_day p
-    window w as (partition by p.user_id order by p.day)
+  with cumulative as (
+    select a.user_id, a.day,
+           sum(a.sessions_completed) over w as completed,
+           sum(a.scored_sessions) over w as scored,
+           sum(a.score_sum) over w as score_sum,
+           sum(a.practice_seconds) over w as practice_seconds,
+           max(a.last_active_at) over w as active_until
+    from analytics.daily_user_activity a
+    where (p_users is null or a.user_id = any(p_users)) and a.day <= p_through
+    window w as (partition by a.user_id order by a.day)
   )
   select c.user_id, c.day, c.completed::integer,
          c.score_sum / nullif(c.scored, 0),
-         round(coalesce(c.practice_seconds, 0) / 60.0)::integer,
+         round(c.practice_seconds / 60.0)::integer,
          c.active_until
   from cumulative c
   where c.day >= p_from;
 end
 $$;
-comment on function analytics.compute_user_progress_snapshots(uuid[], date, date) is 'Rows of analytics.user_progress_snapshots for the given users (null = all) on local days p_from .. p_through, computed from the platform tables.';
+comment on function analytics.compute_user_progress_snapshots(uuid[], date, date) is 'Rows of analytics.user_progress_snapshots for the given users (null = all) on local days p_from .. p_through, accumulated from analytics.daily_user_activity.';

@@ -98,14 +98,13 @@ begin
     order by d);
 
   if cardinality(v_days) > 0 then
-    -- Users whose activity changed: before (rows about to go) and after.
-    v_users := array(
-      select distinct user_id from analytics.daily_user_activity where day = any(v_days)
-      union
-      select distinct user_id from analytics.session_facts(v_days));
-
-    delete from analytics.daily_user_activity where day = any(v_days);
-    insert into analytics.daily_user_activity select * from analytics.compute_daily_user_activity(v_days);
+    -- Users whose activity changed: those of the rows that go and of those that come.
+    with removed as (delete from analytics.daily_user_activity where day = any(v_days) returning user_id)
+    select coalesce(array_agg(distinct user_id), '{}') into v_users from removed;
+    with added as (
+      insert into analytics.daily_user_activity select * from analytics.compute_daily_user_activity(v_days)
+      returning user_id)
+    select v_users || coalesce(array_agg(distinct user_id), '{}') into v_users from added;
     delete from analytics.daily_scenario_activity where day = any(v_days);
     insert into analytics.daily_scenario_activity select * from analytics.compute_daily_scenario_activity(v_days);
     delete from analytics.daily_session_durations where day = any(v_days);

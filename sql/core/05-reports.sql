@@ -77,8 +77,14 @@ declare
   v_first date;
   v_last date;
   v_through date := (select materialized_through from analytics.settings);
+  v_unstored_from date;
 begin
   select min(b.first_day), max(b.last_day) into v_first, v_last from analytics.bucket_span(p_from, p_to, p_granularity) b;
+  -- first day of the first week/month not wholly stored (periods are stored
+  -- once they end; a stored period without a row had no active user)
+  select coalesce(min(b.first_day), v_last + 1) into v_unstored_from
+  from analytics.bucket_span(p_from, p_to, p_granularity) b
+  where b.last_day > coalesce(v_through, '-infinity');
   return query
   with spans as (select * from analytics.bucket_span(p_from, p_to, p_granularity)),
   activity as (
@@ -86,27 +92,31 @@ begin
            sum(a.sessions_finished) as finished, sum(a.practice_seconds) as seconds,
            sum(a.scored_sessions) as scored, sum(a.score_sum) as score_sum
     from analytics.daily_rows(null::analytics.daily_scenario_activity, v_first, v_last) a
-    join spans s on a.day between s.first_day and s.last_day
+    join spans s on s.bucket = date_trunc(p_granularity, a.day::timestamp)::date
     group by s.bucket
   ),
   signups as (
     select s.bucket, sum(n.new_users) as new_users
     from analytics.daily_rows(null::analytics.daily_signups, v_first, v_last) n
-    join spans s on n.day between s.first_day and s.last_day
+    join spans s on s.bucket = date_trunc(p_granularity, n.day::timestamp)::date
     group by s.bucket
   ),
   active as (
-    -- whole stored periods from period_active_users; otherwise distinct users over the bucket's days
-    select s.bucket, p.active_users::bigint as users
-    from spans s
-    join analytics.period_active_users p on p.granularity = p_granularity and p.period_start = s.bucket
-    where p_granularity <> 'day'
+    -- days: the stored (or live) dau; weeks and months: the stored distinct
+    -- count of a whole period, else distinct users over the period's days
+    select d.day as bucket, d.dau::bigint as users
+    from analytics.daily_rows(null::analytics.daily_active_users, v_first, v_last) d
+    where p_granularity = 'day'
+    union all
+    select p.period_start, p.active_users::bigint
+    from analytics.period_active_users p
+    join spans s on s.bucket = p.period_start
+    where p.granularity = p_granularity
     union all
     select s.bucket, count(distinct u.user_id)
-    from spans s
-    join analytics.daily_rows(null::analytics.daily_user_activity, v_first, v_last) u on u.day between s.first_day and s.last_day
-    where p_granularity = 'day' or s.last_day > coalesce(v_through, '-infinity')
-       or not exists (select from analytics.period_active_users p where p.granularity = p_granularity and p.period_start = s.bucket)
+    from analytics.daily_rows(null::analytics.daily_user_activity, v_unstored_from, v_last) u
+    join spans s on s.bucket = date_trunc(p_granularity, u.day::timestamp)::date
+    where p_granularity <> 'day' and s.last_day > coalesce(v_through, '-infinity')
     group by s.bucket
   )
   select s.bucket,
@@ -153,7 +163,7 @@ begin
     select s.bucket, sum(d.sessions_started) as started, sum(d.sessions_completed) as completed,
            sum(d.sessions_finished) as finished, sum(d.practice_seconds) as seconds,
            sum(d.scored_sessions) as scored, sum(d.score_sum) as score_sum
-    from days d join spans s on d.day between s.first_day and s.last_day
+    from days d join spans s on s.bucket = date_trunc(p_granularity, d.day::timestamp)::date
     group by s.bucket
   )
   select s.bucket, coalesce(a.started, 0)::bigint, coalesce(a.completed, 0)::bigint,
@@ -181,19 +191,20 @@ begin
     group by c.criterion
     order by c.criterion;
   else
+    -- One user's reports are few and indexed by user: read them directly
+    -- rather than keep a per-user, per-criterion rollup nine times the size
+    -- of daily_user_activity for a report read one user at a time.
     return query
-    with days as (
-      select d.criteria_reports, d.criteria_score_sum from analytics.daily_user_activity d
-      where d.user_id = p_user_id and d.day between p_from and least(p_to, (select materialized_through from analytics.settings))
-      union all
-      select d.criteria_reports, d.criteria_score_sum
-      from analytics.compute_daily_user_activity(analytics.live_days(p_from, p_to)) d where d.user_id = p_user_id
-    )
-    select r.key, round(sum((s.value)::numeric) / sum((r.value)::numeric), 3), sum((r.value)::numeric)::bigint
-    from days d, jsonb_each(d.criteria_reports) r, jsonb_each(d.criteria_score_sum) s
-    where s.key = r.key
-    group by r.key
-    order by r.key;
+    select e.key, round(avg(e.value::numeric), 3), count(*)::bigint
+    from public.sessions s
+    join public.feedback_reports f on f.session_id = s.id,
+         jsonb_each(f.criteria_scores) e
+    where s.user_id = p_user_id
+      and s.started_at >= p_from::timestamp at time zone analytics.reporting_timezone()
+      and s.started_at < (p_to + 1)::timestamp at time zone analytics.reporting_timezone()
+      and jsonb_typeof(e.value) = 'number'
+    group by e.key
+    order by e.key;
   end if;
 end
 $$;
