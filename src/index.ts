@@ -5,4 +5,6 @@ export { createDatabasePool, type DatabasePool, type PoolOptions } from './db/po
 export { findContractProblems, SOURCE_CONTRACT, OPTIONAL_CONTRACT, SOURCE_SCHEMA } from './contract.ts';
 export { migrate, type MigrateOptions, type MigrateResult } from './migrate.ts';
 export { seed, type SeedOptions, type SeedResult } from './seed.ts';
+export { refresh, applyTimezone, type RefreshOptions, type RefreshSummary } from './refresh.ts';
+export { verify, storedSpan, type Difference } from './verify.ts';
 export { summarizeDatabase, countPlatformRows, type DatabaseSummary, type PlatformCounts } from './summary.ts';

@@ -36,6 +36,9 @@ t.test('usage mistakes exit 2 with one line naming the bad value', async (t) => 
   assertOneLineError(t, await cli(['migrate', '--count=-1']), 2, /--count "-1": must be a whole number/);
   assertOneLineError(t, await cli(['migrate', '--count', '-1']), 2, /--count needs a value; for one that starts with "-" write --count=VALUE/);
   assertOneLineError(t, await cli(['doctor', 'now']), 2, /unexpected argument "now"/);
+  assertOneLineError(t, await cli(['refresh', '--from', '2026-01-01']), 2, /--from and --to go together/);
+  assertOneLineError(t, await cli(['verify', '--from', '2026-02-30', '--to', '2026-03-01']), 2, /--from "2026-02-30": must be a calendar date YYYY-MM-DD/);
+  assertOneLineError(t, await cli(['refresh', '--from', '2026-03-02', '--to', '2026-03-01']), 2, /--from 2026-03-02 is after --to 2026-03-01/);
 });
 
 t.test('configuration mistakes exit 1 with one line naming the variable', async (t) => {
@@ -66,11 +69,15 @@ t.test('on a good database: doctor, seed, migrate twice, summary, migrate down',
   t.match(await cli(['migrate'], env), { code: 0, stdout: 'migrate up: 0001_analytics-schema\nmigrate up: 0002_sql-core' });
   t.match(await cli(['migrate', 'up'], env), { code: 0, stdout: 'migrate: already up to date' });
   t.match(await cli(['summary'], env), { code: 0, stdout: /users +30\n.*\nsessions +\d+ \(2026-11-\d\d \.\. 2026-11-28\)/s });
+  t.match(await cli(['refresh'], env), { code: 0, stdout: /^refresh: recomputed \d+ days, \d+ signup days, \d+ weeks and \d+ months; stored through \d{4}-\d\d-\d\d\n$/ });
+  t.match(await cli(['refresh'], env), { code: 0, stdout: /^refresh: recomputed 0 days|nothing to do/ }, 'a second pass right after has nothing to do');
+  t.match(await cli(['verify', '--from', '2026-11-01', '--to', '2026-11-27'], env),
+    { code: 0, stdout: 'verify: every stored aggregate in 2026-11-01 .. 2026-11-27 matches a recomputation' });
   t.match(await cli(['migrate', 'down'], env), { code: 0, stdout: 'migrate down: 0002_sql-core' });
 });
 
 t.test('help lists every command', async (t) => {
   const outcome = await cli(['--help']);
   t.equal(outcome.code, 0);
-  for (const command of ['migrate', 'doctor', 'seed', 'summary', 'demo']) t.match(outcome.stdout, new RegExp(`\\n  ${command}`));
+  for (const command of ['migrate', 'refresh', 'verify', 'doctor', 'seed', 'summary', 'demo']) t.match(outcome.stdout, new RegExp(`\\n  ${command}`));
 });

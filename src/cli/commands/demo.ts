@@ -11,14 +11,15 @@ import { ensureDatabase } from '../../db/create-database.ts';
 import { createDatabasePool, type DatabasePool } from '../../db/pool.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../embedded-postgres.ts';
 import { migrate } from '../../migrate.ts';
+import { formatRefreshSummary, refresh } from '../../refresh.ts';
 import { seed } from '../../seed.ts';
 import { countPlatformRows, formatSummary, summarizeDatabase } from '../../summary.ts';
 import { formatSeedResult, parseSeedFlags } from './seed.ts';
 
 export const demoHelp = `demo [seed flags]
     Start an embedded PostgreSQL unless DATABASE_URL is set, load demo data
-    when the platform tables are absent or empty, migrate, print a summary,
-    and keep the embedded server running until Ctrl-C.`;
+    when the platform tables are absent or empty, migrate, refresh, print a
+    summary, and keep the embedded server running until Ctrl-C.`;
 
 const DEMO_DATABASE = 'oet_praxis';
 
@@ -44,8 +45,9 @@ export async function demoCommand(argv: readonly string[], config: Config): Prom
     }
     const migrated = await migrate({ databaseUrl });
     console.log(`demo: migrations ${migrated.applied.length ? migrated.applied.join(', ') : 'up to date'}`);
-    const pool = await createDatabasePool(databaseUrl, { maximumPoolSize: 1 });
+    const pool = await createDatabasePool(databaseUrl, { maximumPoolSize: 1, statementTimeout: 'DISABLE_TIMEOUT' });
     try {
+      console.log(formatRefreshSummary(await refresh(pool, { timezone: config.timezone })));
       console.log(formatSummary(await summarizeDatabase(pool)));
     } finally {
       await pool.end();
