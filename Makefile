@@ -31,7 +31,7 @@ test: $(STAMP)
 demo: build
 	node dist/cli.js demo
 
-# SCALE=small (default, ~250k sessions) or SCALE=full (100k users, ~5M sessions).
+# SCALE=small (default, 0.5M sessions), half (2.5M, one year) or full (5M, two years).
 bench: build
 	node bench/run.ts $(if $(SCALE),--scale $(SCALE),)
 

@@ -15,6 +15,9 @@ import { countPlatformRows } from '../src/summary.ts';
 
 const SCALES = {
   small: { users: 10_000, days: 365, sessionsPerUser: 50 },
+  // half and full have the same activity per day (≈ 6,900 sessions) over
+  // one and two years: "history doubles" for the one-day refresh case
+  half: { users: 50_000, days: 365, sessionsPerUser: 50 },
   full: { users: 100_000, days: 730, sessionsPerUser: 50 },
 } as const;
 const END = new Date('2026-11-28T00:00:00Z'); // fixed, so a reused database is the same data

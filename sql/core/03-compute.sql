@@ -295,8 +295,11 @@ begin
     count(*) filter (where s.trial_ends_at >= m.starts_at and s.trial_ends_at < m.ends_at
                        and (s.ended_at is null or s.ended_at > s.trial_ends_at))::integer
   from months m
-  left join subs s on true   -- a row for every month, subscriptions or not
-  group by m.month_start;
+  cross join subs s
+  group by m.month_start
+  -- like every rollup, no row where there is nothing to count
+  having count(*) filter (where (s.paid_from < m.ends_at and (s.ended_at is null or s.ended_at >= m.starts_at))
+                            or (s.trial_ends_at >= m.starts_at and s.trial_ends_at < m.ends_at)) > 0;
 end
 $$;
 comment on function analytics.compute_monthly_subscriptions(date[]) is 'Rows of analytics.monthly_subscriptions for the given month starts, computed from the platform subscriptions'' timestamps.';

@@ -170,7 +170,10 @@ begin
     insert into analytics.monthly_subscriptions select * from analytics.compute_monthly_subscriptions(v_business_months);
   end if;
 
-  perform analytics.record_aggregates(v_days, v_weeks, v_business_months);
+  -- signup-only changes alter a day's record too (new_users)
+  perform analytics.record_aggregates(
+    array(select distinct d from unnest(v_days || v_signups) d where d <= v_through order by 1),
+    v_weeks, v_business_months);
 
   update analytics.settings
   set materialized_through = greatest(materialized_through, v_through),

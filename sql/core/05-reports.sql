@@ -279,26 +279,44 @@ comment on function analytics.active_users(date, date) is
 
 create function analytics.retention(p_from date, p_to date)
 returns table (cohort date, cohort_size bigint, week_offset integer, retained bigint, rate numeric)
-language sql stable security definer
+language plpgsql stable security definer
 set search_path = pg_catalog, analytics
 as $$
+declare
+  v_first_week date := date_trunc('week', p_from::timestamp)::date;
+  v_last_week date := date_trunc('week', p_to::timestamp)::date;
+  -- weeks with days not stored yet: their cells are computed live
+  v_live_weeks date[] := array(
+    select distinct date_trunc('week', d::timestamp)::date from unnest(analytics.live_days(v_first_week, v_last_week + 6)) d);
+begin
+  return query
   with cohorts as (
     select date_trunc('week', n.day::timestamp)::date as cohort, sum(n.new_users)::bigint as size
-    from analytics.daily_rows(null::analytics.daily_signups, date_trunc('week', p_from::timestamp)::date, p_to) n
+    from analytics.daily_rows(null::analytics.daily_signups, v_first_week, v_last_week + 6) n
     group by 1
   ),
   cells as (
     select c.cohort, c.size, k as week_offset
-    from cohorts c, generate_series(0, (date_trunc('week', p_to::timestamp)::date - c.cohort) / 7) k
+    from cohorts c, generate_series(0, (v_last_week - c.cohort) / 7) k
+  ),
+  retained as (
+    select r.cohort_week, r.week_offset, r.retained from analytics.weekly_retention r
+    where r.cohort_week between v_first_week and v_last_week
+      and not (r.cohort_week + r.week_offset * 7 = any(v_live_weeks))
+    union all
+    select r.cohort_week, r.week_offset, r.retained
+    from analytics.compute_weekly_retention('{}', v_live_weeks, (now() at time zone analytics.reporting_timezone())::date) r
+    where r.cohort_week between v_first_week and v_last_week
   )
   select c.cohort, c.size, c.week_offset, coalesce(r.retained, 0)::bigint,
          round(coalesce(r.retained, 0)::numeric / nullif(c.size, 0), 4)
   from cells c
-  left join analytics.weekly_retention r on r.cohort_week = c.cohort and r.week_offset = c.week_offset
-  order by 1, 3
+  left join retained r on r.cohort_week = c.cohort and r.week_offset = c.week_offset
+  order by 1, 3;
+end
 $$;
 comment on function analytics.retention(date, date) is
-  'Signup-week cohorts starting in p_from .. p_to: for every offset up to the week of p_to, retained = cohort users with a session in week cohort + offset, rate = retained / cohort_size (0-1). Reflects activity up to materialized_through.';
+  'Signup-week cohorts of the ISO weeks containing p_from .. p_to (whole weeks): for every offset up to the week of p_to, retained = cohort users with a session in week cohort + offset, rate = retained / cohort_size (0-1). Weeks with days not stored yet are computed live.';
 
 create function analytics.subscription_metrics(p_from date, p_to date)
 returns table (
@@ -310,19 +328,22 @@ set search_path = pg_catalog, analytics
 as $$
   with months as (select * from analytics.bucket_span(p_from, p_to, 'month')),
   monthly as (
+    -- stored months (a month without a row had no subscription activity)
     select m.* from analytics.monthly_subscriptions m
-    where m.month_start in (select bucket from months)
+    join months b on b.bucket = m.month_start
+    where b.last_day <= (select materialized_through from analytics.settings)
     union all
     select c.* from analytics.compute_monthly_subscriptions(array(
       select b.bucket from months b
-      where not exists (select from analytics.monthly_subscriptions m where m.month_start = b.bucket))) c
+      where b.last_day > coalesce((select materialized_through from analytics.settings), '-infinity'))) c
   )
-  select b.bucket, r.active_subscribers, r.new_subscribers, r.churned_subscribers, round(r.mrr_cents, 2),
+  select b.bucket, coalesce(r.active_subscribers, 0), coalesce(r.new_subscribers, 0), coalesce(r.churned_subscribers, 0),
+         round(coalesce(r.mrr_cents, 0), 2),
          round(r.churned_subscribers::numeric / nullif(r.paying_at_start, 0), 4),
          round(r.trials_converted::numeric / nullif(r.trials_ending, 0), 4),
          b.complete
   from months b
-  join monthly r on r.month_start = b.bucket
+  left join monthly r on r.month_start = b.bucket
   order by 1
 $$;
 comment on function analytics.subscription_metrics(date, date) is
