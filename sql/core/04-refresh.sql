@@ -36,12 +36,19 @@ as $$
   join analytics.daily_scenario_activity x on x.day between w and w + 6
   group by w, x.scenario_id
   union all
-  select 'monthly_business', m.month_start::timestamp, '',
-         to_jsonb(m) - 'month_start'
-           || jsonb_build_object('active_users', (select p.active_users from analytics.period_active_users p
-                                                  where p.granularity = 'month' and p.period_start = m.month_start))
-  from analytics.monthly_subscriptions m
-  where m.month_start = any(p_months)
+  select 'monthly_business', m::timestamp, '',
+         jsonb_build_object(
+           'active_subscribers', coalesce(s.active_subscribers, 0),
+           'new_subscribers', coalesce(s.new_subscribers, 0),
+           'churned_subscribers', coalesce(s.churned_subscribers, 0),
+           'mrr_cents', coalesce(s.mrr_cents, 0),
+           'paying_at_start', coalesce(s.paying_at_start, 0),
+           'trials_ending', coalesce(s.trials_ending, 0),
+           'trials_converted', coalesce(s.trials_converted, 0),
+           'active_users', coalesce(p.active_users, 0))
+  from unnest(p_months) m
+  left join analytics.monthly_subscriptions s on s.month_start = m
+  left join analytics.period_active_users p on p.granularity = 'month' and p.period_start = m
   on conflict (metric_type, time_bucket, dimension)
   do update set data = excluded.data, created_at = excluded.created_at
 $$;
