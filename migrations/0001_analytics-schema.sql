@@ -16,9 +16,15 @@ revoke create on schema analytics from public;
 
 comment on table analytics.schema_migrations is
   'Migrations applied to schema analytics by `praxis-analytics migrate` (node-pg-migrate bookkeeping): one row per migration file.';
+comment on column analytics.schema_migrations.id is 'Order in which the migration was applied.';
+comment on column analytics.schema_migrations.name is 'Migration file name without extension, e.g. 0002_sql-core.';
+comment on column analytics.schema_migrations.run_on is 'When it was applied (server local time, no zone).';
 
 -- Down Migration
 
 -- Reverts 0001. The schema itself stays: it holds the migrations table.
+comment on column analytics.schema_migrations.run_on is null;
+comment on column analytics.schema_migrations.name is null;
+comment on column analytics.schema_migrations.id is null;
 comment on table analytics.schema_migrations is null;
 comment on schema analytics is null;
