@@ -6,7 +6,7 @@
 import t from 'tap';
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
-import { differences, refresh, setTimezone } from './helpers/analytics.ts';
+import { assertSameOnceStored, setTimezone } from './helpers/analytics.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { fixtures, id } from './helpers/fixtures.ts';
 
@@ -93,9 +93,7 @@ t.test('scenario performance: usage, completions, completion rate, average score
       average_completion_time: '1200.0', // session 6
     },
   ], 'scenarios 1 and 2, most used first; scenario 3 has no session');
-  await refresh(pool);
-  t.same(await read(), live, 'the same from the rollups');
-  t.equal(await differences(pool, '2026-01-01', '2026-02-28'), 0, 'stored aggregates equal a recomputation');
+  await assertSameOnceStored(t, pool, read, live, { from: '2026-01-01', to: '2026-02-28' });
 });
 
 t.test('time distribution: completed sessions\' durations in 5-minute bins [from, to), for all scenarios or one', async (t) => {
@@ -132,9 +130,7 @@ t.test('time distribution: completed sessions\' durations in 5-minute bins [from
     { from_minutes: 10, to_minutes: 15, sessions: 1 }, // session 5
     { from_minutes: 25, to_minutes: 30, sessions: 1 }, // session 6; session 10 is outside the range
   ], 'scenario 2');
-  await refresh(pool);
-  t.same(await read(), live, 'the same from the rollups');
-  t.equal(await differences(pool, '2026-01-01', '2026-02-28'), 0, 'stored aggregates equal a recomputation');
+  await assertSameOnceStored(t, pool, read, live, { from: '2026-01-01', to: '2026-02-28' });
 });
 
 t.test('usage patterns: sessions started per ISO weekday and local hour in Asia/Kolkata, all 168 cells', async (t) => {
@@ -159,9 +155,7 @@ t.test('usage patterns: sessions started per ISO weekday and local hour in Asia/
     '1/13': 2, // sessions 2 and 3
     '6/19': 1, // session 4
   }, 'the busy cells, by local weekday and hour');
-  await refresh(pool);
-  t.same(await read(), live, 'the same from the rollups');
-  t.equal(await differences(pool, '2026-01-01', '2026-02-28'), 0, 'stored aggregates equal a recomputation');
+  await assertSameOnceStored(t, pool, read, live, { from: '2026-01-01', to: '2026-02-28' });
 });
 
 t.test('usage patterns on the Australia/Sydney fall-back day count both 02:00-03:00 hours in hour 2', async (t) => {
@@ -179,7 +173,5 @@ t.test('usage patterns on the Australia/Sydney fall-back day count both 02:00-03
   const read = async () => usagePatterns(pool, '2026-04-05', '2026-04-05');
   const live = await read();
   t.same(busyCells(live), { '7/2': 2, '7/23': 1 }, 'sessions 1 and 2 in Sunday hour 2, session 3 in Sunday hour 23');
-  await refresh(pool);
-  t.same(await read(), live, 'the same from the rollups');
-  t.equal(await differences(pool, '2026-04-01', '2026-04-30'), 0, 'stored aggregates equal a recomputation');
+  await assertSameOnceStored(t, pool, read, live, { from: '2026-04-01', to: '2026-04-30' });
 });

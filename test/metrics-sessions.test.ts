@@ -7,7 +7,7 @@
 import t from 'tap';
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
-import { differences, refresh, setTimezone } from './helpers/analytics.ts';
+import { assertSameOnceStored, differences, refresh, setTimezone } from './helpers/analytics.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { fixtures, id } from './helpers/fixtures.ts';
 
@@ -145,11 +145,7 @@ t.test('session metrics per day, ISO week and month: counts, rates, scores, minu
   ], 'months, computed live');
 
   // Part stored, part live: days up to Tuesday stored, the rest of the week live.
-  await refresh(pool, '2026-01-06');
-  t.same(await read(), live, 'the same with days up to 2026-01-06 stored and later days computed live');
-  await refresh(pool);
-  t.same(await read(), live, 'the same read from the rollups after a full refresh');
-  t.equal(await differences(pool, '2026-01-01', '2026-02-28'), 0, 'stored aggregates equal a recomputation');
+  await assertSameOnceStored(t, pool, read, live, { from: '2026-01-01', to: '2026-02-28', partlyThrough: '2026-01-06' });
 });
 
 t.test('a late feedback report, a status change and a deleted session after a refresh land in their session\'s buckets', async (t) => {
@@ -252,9 +248,7 @@ t.test('Asia/Kolkata (UTC+5:30): a session at 23:30 local and one at 00:30 local
     ['2026-01-16', 1, 1, 0], // session 4
   ];
   t.same(await read(), kolkata, 'Kolkata days, computed live after the zone change');
-  await refresh(pool);
-  t.same(await read(), kolkata, 'the same from the rollups rebuilt in Kolkata time');
-  t.equal(await differences(pool, '2026-01-01', '2026-01-31'), 0, 'stored aggregates equal a recomputation');
+  await assertSameOnceStored(t, pool, read, kolkata, { from: '2026-01-01', to: '2026-01-31' });
 });
 
 t.test('Australia/Sydney (UTC+11 in summer): sessions late on Sunday and early on Monday fall in their local ISO weeks and months', async (t) => {
@@ -286,9 +280,7 @@ t.test('Australia/Sydney (UTC+11 in summer): sessions late on Sunday and early o
     '2026-01-01': 3, // sessions 1, 2, 3
     '2026-02-01': 1, // session 4 (UTC would put it in January)
   }, 'local months');
-  await refresh(pool);
-  t.same(await read(), live, 'the same from the rollups');
-  t.equal(await differences(pool, '2026-01-01', '2026-02-28'), 0, 'stored aggregates equal a recomputation');
+  await assertSameOnceStored(t, pool, read, live, { from: '2026-01-01', to: '2026-02-28' });
 });
 
 t.test('Australia/Sydney DST changes: the 25-hour day 2026-04-05 and the 23-hour day 2026-10-04 bucket by local time', async (t) => {
@@ -325,9 +317,7 @@ t.test('Australia/Sydney DST changes: the 25-hour day 2026-04-05 and the 23-hour
   t.equal(live.aprilSunday[0]?.practice_minutes, '40.00', 'four 600 s sessions on the 25-hour day');
   t.same(live.octoberDays, { '2026-10-03': 1, '2026-10-04': 2, '2026-10-05': 1 }, 'the 23-hour day holds sessions 8 and 9');
   t.same(live.octoberWeeks, { '2026-09-28': 3, '2026-10-05': 1 }, 'sessions 7-9 in the week ending on the DST Sunday');
-  await refresh(pool);
-  t.same(await read(), live, 'the same from the rollups');
-  t.equal(await differences(pool, '2026-03-01', '2026-10-31'), 0, 'stored aggregates equal a recomputation');
+  await assertSameOnceStored(t, pool, read, live, { from: '2026-03-01', to: '2026-10-31' });
 });
 
 t.test('Europe/London DST changes: 2026-03-29 (23 hours) and 2026-10-25 (25 hours) bucket by local time', async (t) => {
@@ -362,7 +352,5 @@ t.test('Europe/London DST changes: 2026-03-29 (23 hours) and 2026-10-25 (25 hour
   ], 'the 23-hour day and the Monday after it');
   t.same(live.marchWeeks, { '2026-03-23': 2, '2026-03-30': 1 }, 'session 3 is in the ISO week of Monday 30 March');
   t.same(live.octoberDays, { '2026-10-25': 2, '2026-10-26': 1 }, 'the 25-hour day holds sessions 4 and 5');
-  await refresh(pool);
-  t.same(await read(), live, 'the same from the rollups');
-  t.equal(await differences(pool, '2026-03-01', '2026-10-31'), 0, 'stored aggregates equal a recomputation');
+  await assertSameOnceStored(t, pool, read, live, { from: '2026-03-01', to: '2026-10-31' });
 });

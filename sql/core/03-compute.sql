@@ -33,37 +33,26 @@ $$;
 comment on function analytics.session_facts(date[]) is
   'One row per session started on the given local days, with its feedback report''s score and criteria (a report belongs to its session''s bucket). Internal building block.';
 
-create function analytics.compute_daily_user_activity(p_days date[])
-returns setof analytics.daily_user_activity
+create function analytics.compute_daily_session_rollups(p_days date[])
+returns table (
+  grain text, day date, user_id uuid, scenario_id uuid, hour smallint, bin_start_minutes integer,
+  sessions_started integer, sessions_completed integer, sessions_finished integer, practice_seconds bigint,
+  completed_seconds bigint, completed_timed_sessions integer, scored_sessions integer, score_sum numeric,
+  last_active_at timestamptz
+)
 language plpgsql stable
 set search_path = pg_catalog, analytics
 as $$
 begin
+  -- The four session rollups in one pass over the sessions: one grouping set
+  -- each (grain user, scenario, duration, hour), so a rebuild reads the raw
+  -- data once instead of four times. Each rollup's compute_* function below
+  -- picks its grain's rows and columns.
   return query
   select
-    f.day, f.user_id,
-    count(*)::integer,
-    count(*) filter (where f.completion_status = 'completed')::integer,
-    count(*) filter (where f.completion_status <> 'in_progress')::integer,
-    coalesce(sum(f.duration_seconds), 0)::bigint,
-    count(*) filter (where f.completion_status = 'completed' and f.score_raw is not null)::integer,
-    coalesce(sum(f.score_raw) filter (where f.completion_status = 'completed'), 0),
-    max(f.active_until)
-  from analytics.session_facts(p_days) f
-  group by f.day, f.user_id;
-end
-$$;
-comment on function analytics.compute_daily_user_activity(date[]) is 'Rows of analytics.daily_user_activity for the given local days, computed from the platform tables.';
-
-create function analytics.compute_daily_scenario_activity(p_days date[])
-returns setof analytics.daily_scenario_activity
-language plpgsql stable
-set search_path = pg_catalog, analytics
-as $$
-begin
-  return query
-  select
-    f.day, f.scenario_id,
+    case grouping(f.user_id, f.scenario_id, f.hour, b.bin)
+      when 7 then 'user' when 11 then 'scenario' when 10 then 'duration' else 'hour' end,
+    f.day, f.user_id, f.scenario_id, f.hour, b.bin,
     count(*)::integer,
     count(*) filter (where f.completion_status = 'completed')::integer,
     count(*) filter (where f.completion_status <> 'in_progress')::integer,
@@ -71,39 +60,59 @@ begin
     coalesce(sum(f.duration_seconds) filter (where f.completion_status = 'completed'), 0)::bigint,
     count(f.duration_seconds) filter (where f.completion_status = 'completed')::integer,
     count(*) filter (where f.completion_status = 'completed' and f.score_raw is not null)::integer,
-    coalesce(sum(f.score_raw) filter (where f.completion_status = 'completed'), 0)
+    coalesce(sum(f.score_raw) filter (where f.completion_status = 'completed'), 0),
+    max(f.active_until)
   from analytics.session_facts(p_days) f
-  group by f.day, f.scenario_id;
+  -- 5-minute bin of a completed session's duration; null for the others
+  cross join lateral (
+    select case when f.completion_status = 'completed' then f.duration_seconds / 300 * 5 end as bin
+  ) b
+  group by grouping sets ((f.day, f.user_id), (f.day, f.scenario_id), (f.day, f.scenario_id, b.bin), (f.day, f.hour))
+  having grouping(f.user_id, f.scenario_id, f.hour, b.bin) <> 10 or b.bin is not null;
 end
+$$;
+comment on function analytics.compute_daily_session_rollups(date[]) is
+  'Rows of the four daily session rollups for the given local days in one pass, tagged by grain: user (daily_user_activity), scenario (daily_scenario_activity), duration (daily_session_durations), hour (hourly_sessions).';
+
+create function analytics.compute_daily_user_activity(p_days date[])
+returns setof analytics.daily_user_activity
+language sql stable
+set search_path = pg_catalog, analytics
+as $$
+  select day, user_id, sessions_started, sessions_completed, sessions_finished, practice_seconds,
+         scored_sessions, score_sum, last_active_at
+  from analytics.compute_daily_session_rollups(p_days) where grain = 'user'
+$$;
+comment on function analytics.compute_daily_user_activity(date[]) is 'Rows of analytics.daily_user_activity for the given local days, computed from the platform tables.';
+
+create function analytics.compute_daily_scenario_activity(p_days date[])
+returns setof analytics.daily_scenario_activity
+language sql stable
+set search_path = pg_catalog, analytics
+as $$
+  select day, scenario_id, sessions_started, sessions_completed, sessions_finished, practice_seconds,
+         completed_seconds, completed_timed_sessions, scored_sessions, score_sum
+  from analytics.compute_daily_session_rollups(p_days) where grain = 'scenario'
 $$;
 comment on function analytics.compute_daily_scenario_activity(date[]) is 'Rows of analytics.daily_scenario_activity for the given local days, computed from the platform tables.';
 
 create function analytics.compute_daily_session_durations(p_days date[])
 returns setof analytics.daily_session_durations
-language plpgsql stable
+language sql stable
 set search_path = pg_catalog, analytics
 as $$
-begin
-  return query
-  select f.day, f.scenario_id, (f.duration_seconds / 300 * 5)::integer, count(*)::integer
-  from analytics.session_facts(p_days) f
-  where f.completion_status = 'completed' and f.duration_seconds is not null
-  group by 1, 2, 3;
-end
+  select day, scenario_id, bin_start_minutes, sessions_started
+  from analytics.compute_daily_session_rollups(p_days) where grain = 'duration'
 $$;
 comment on function analytics.compute_daily_session_durations(date[]) is 'Rows of analytics.daily_session_durations for the given local days, computed from the platform tables.';
 
 create function analytics.compute_hourly_sessions(p_days date[])
 returns setof analytics.hourly_sessions
-language plpgsql stable
+language sql stable
 set search_path = pg_catalog, analytics
 as $$
-begin
-  return query
-  select f.day, f.hour, count(*)::integer
-  from analytics.session_facts(p_days) f
-  group by 1, 2;
-end
+  select day, hour, sessions_started
+  from analytics.compute_daily_session_rollups(p_days) where grain = 'hour'
 $$;
 comment on function analytics.compute_hourly_sessions(date[]) is 'Rows of analytics.hourly_sessions for the given local days, computed from the platform tables.';
 
@@ -311,21 +320,32 @@ set search_path = pg_catalog, analytics
 as $$
 begin
   -- Snapshots on days p_from .. p_through of the given users (all users when
-  -- p_users is null). Cumulative sums run over each user's whole history of
-  -- daily_user_activity (itself checked against the raw tables by verify):
-  -- a user's history there is a few rows per active day, found by index,
-  -- where the raw sessions would need a scan.
+  -- p_users is null): running sums over each user's whole history of
+  -- daily_user_activity (itself checked against the raw tables by verify).
+  -- All users: one sorted pass over the table. Given users (a refresh of a
+  -- few days): user by user through the (user_id, day) index, so the cost
+  -- follows the number of users touched, not the length of the history.
   return query
-  with cumulative as (
-    select a.user_id, a.day,
-           sum(a.sessions_completed) over w as completed,
-           sum(a.scored_sessions) over w as scored,
-           sum(a.score_sum) over w as score_sum,
-           sum(a.practice_seconds) over w as practice_seconds,
-           max(a.last_active_at) over w as active_until
+  with histories as (
+    select a.user_id, a.day, a.sessions_completed, a.scored_sessions, a.score_sum, a.practice_seconds, a.last_active_at
     from analytics.daily_user_activity a
-    where (p_users is null or a.user_id = any(p_users)) and a.day <= p_through
-    window w as (partition by a.user_id order by a.day)
+    where p_users is null and a.day <= p_through
+    union all
+    select a.user_id, a.day, a.sessions_completed, a.scored_sessions, a.score_sum, a.practice_seconds, a.last_active_at
+    from (select distinct u from unnest(p_users) u) given
+    cross join lateral (
+      select * from analytics.daily_user_activity a where a.user_id = given.u and a.day <= p_through offset 0
+    ) a
+  ),
+  cumulative as (
+    select h.user_id, h.day,
+           sum(h.sessions_completed) over w as completed,
+           sum(h.scored_sessions) over w as scored,
+           sum(h.score_sum) over w as score_sum,
+           sum(h.practice_seconds) over w as practice_seconds,
+           max(h.last_active_at) over w as active_until
+    from histories h
+    window w as (partition by h.user_id order by h.day)
   )
   select c.user_id, c.day, c.completed::integer,
          c.score_sum / nullif(c.scored, 0),

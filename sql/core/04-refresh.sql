@@ -108,16 +108,28 @@ begin
     -- Users whose activity changed: those of the rows that go and of those that come.
     with removed as (delete from analytics.daily_user_activity where day = any(v_days) returning user_id)
     select coalesce(array_agg(distinct user_id), '{}') into v_users from removed;
-    with added as (
-      insert into analytics.daily_user_activity select * from analytics.compute_daily_user_activity(v_days)
-      returning user_id)
-    select v_users || coalesce(array_agg(distinct user_id), '{}') into v_users from added;
     delete from analytics.daily_scenario_activity where day = any(v_days);
-    insert into analytics.daily_scenario_activity select * from analytics.compute_daily_scenario_activity(v_days);
     delete from analytics.daily_session_durations where day = any(v_days);
-    insert into analytics.daily_session_durations select * from analytics.compute_daily_session_durations(v_days);
     delete from analytics.hourly_sessions where day = any(v_days);
-    insert into analytics.hourly_sessions select * from analytics.compute_hourly_sessions(v_days);
+    -- the four session rollups from one pass over the raw sessions
+    with rollups as materialized (select * from analytics.compute_daily_session_rollups(v_days)),
+    scenarios as (
+      insert into analytics.daily_scenario_activity
+      select day, scenario_id, sessions_started, sessions_completed, sessions_finished, practice_seconds,
+             completed_seconds, completed_timed_sessions, scored_sessions, score_sum
+      from rollups where grain = 'scenario'),
+    durations as (
+      insert into analytics.daily_session_durations
+      select day, scenario_id, bin_start_minutes, sessions_started from rollups where grain = 'duration'),
+    hours as (
+      insert into analytics.hourly_sessions select day, hour, sessions_started from rollups where grain = 'hour'),
+    users as (
+      insert into analytics.daily_user_activity
+      select day, user_id, sessions_started, sessions_completed, sessions_finished, practice_seconds,
+             scored_sessions, score_sum, last_active_at
+      from rollups where grain = 'user'
+      returning user_id)
+    select v_users || coalesce(array_agg(distinct user_id), '{}') into v_users from users;
     delete from analytics.daily_criteria_scores where day = any(v_days);
     insert into analytics.daily_criteria_scores select * from analytics.compute_daily_criteria_scores(v_days);
 
@@ -140,9 +152,13 @@ begin
     insert into analytics.period_active_users select * from analytics.compute_period_active_users('week', v_weeks);
     insert into analytics.period_active_users select * from analytics.compute_period_active_users('month', v_months);
 
-    -- Progress snapshots of the users whose activity changed, from the first changed day on.
+    -- Progress snapshots of the users whose activity changed, from the first
+    -- changed day on; a long backfill touches most users: rebuild them all.
+    if cardinality(v_days) > 31 then
+      v_users := null;
+    end if;
     delete from analytics.user_progress_snapshots
-    where user_id = any(v_users) and snapshot_date >= v_days[1];
+    where (v_users is null or user_id = any(v_users)) and snapshot_date >= v_days[1];
     insert into analytics.user_progress_snapshots
     select * from analytics.compute_user_progress_snapshots(v_users, v_days[1], v_through);
   end if;

@@ -34,7 +34,8 @@ drop function analytics.subscription_metrics(date, date), analytics.retention(da
   analytics.compute_daily_active_users(date[]), analytics.compute_daily_signups(date[]),
   analytics.compute_daily_criteria_scores(date[]), analytics.compute_hourly_sessions(date[]),
   analytics.compute_daily_session_durations(date[]), analytics.compute_daily_scenario_activity(date[]),
-  analytics.compute_daily_user_activity(date[]), analytics.session_facts(date[]),
+  analytics.compute_daily_user_activity(date[]), analytics.compute_daily_session_rollups(date[]),
+  analytics.session_facts(date[]),
   analytics.invalidate_all(), analytics.clear_rollups(), analytics.log_source_changes(),
   analytics.set_reporting_timezone(text), analytics.reporting_timezone();
 drop table analytics.analytics_aggregates, analytics.user_progress_snapshots, analytics.monthly_subscriptions,
