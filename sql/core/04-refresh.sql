@@ -128,10 +128,18 @@ begin
       select day, user_id, sessions_started, sessions_completed, sessions_finished, practice_seconds,
              scored_sessions, score_sum, last_active_at
       from rollups where grain = 'user'
+      order by day, user_id   -- appends to the (day, user_id) key instead of scattering
       returning user_id)
     select v_users || coalesce(array_agg(distinct user_id), '{}') into v_users from users;
     delete from analytics.daily_criteria_scores where day = any(v_days);
     insert into analytics.daily_criteria_scores select * from analytics.compute_daily_criteria_scores(v_days);
+
+    -- After a long backfill the planner's statistics describe the tables as
+    -- they were (often empty): refresh them before the steps that read them.
+    if cardinality(v_days) > 31 then
+      analyze analytics.daily_user_activity, analytics.daily_scenario_activity,
+              analytics.daily_session_durations, analytics.hourly_sessions, analytics.daily_criteria_scores;
+    end if;
 
     -- A day's change moves the rolling windows of the 29 days after it.
     v_rolling := array(

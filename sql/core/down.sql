@@ -18,8 +18,8 @@ drop index if exists public.analytics_sessions_started_at_idx;
 revoke all on schema analytics from analytics_reader;
 revoke select on all tables in schema analytics from analytics_reader;
 
-drop view analytics.scenarios;
-drop function analytics.subscription_metrics(date, date), analytics.retention(date, date),
+drop view if exists analytics.scenarios;
+drop function if exists analytics.subscription_metrics(date, date), analytics.retention(date, date),
   analytics.active_users(date, date), analytics.usage_patterns(date, date),
   analytics.time_distribution(date, date, uuid), analytics.scenario_performance(date, date),
   analytics.strength_areas(date, date, uuid), analytics.user_activity_metrics(uuid, date, date, text),
@@ -38,7 +38,7 @@ drop function analytics.subscription_metrics(date, date), analytics.retention(da
   analytics.session_facts(date[]),
   analytics.invalidate_all(), analytics.clear_rollups(), analytics.log_source_changes(),
   analytics.set_reporting_timezone(text), analytics.reporting_timezone();
-drop table analytics.analytics_aggregates, analytics.user_progress_snapshots, analytics.monthly_subscriptions,
+drop table if exists analytics.analytics_aggregates, analytics.user_progress_snapshots, analytics.monthly_subscriptions,
   analytics.weekly_retention, analytics.period_active_users, analytics.daily_active_users,
   analytics.daily_signups, analytics.daily_criteria_scores, analytics.hourly_sessions,
   analytics.daily_session_durations, analytics.daily_scenario_activity, analytics.daily_user_activity,
