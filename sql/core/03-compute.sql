@@ -319,40 +319,50 @@ language plpgsql stable
 set search_path = pg_catalog, analytics
 as $$
 begin
-  -- Snapshots on days p_from .. p_through of the given users (all users when
-  -- p_users is null): running sums over each user's whole history of
+  -- Snapshots on days p_from .. p_through, as running sums over
   -- daily_user_activity (itself checked against the raw tables by verify).
-  -- All users: one sorted pass over the table. Given users (a refresh of a
-  -- few days): user by user through the (user_id, day) index, so the cost
-  -- follows the number of users touched, not the length of the history.
+  -- All users (p_users null): from scratch, one sorted pass over the table.
+  -- Given users (a refresh of a few days): each continues from its last
+  -- stored snapshot before p_from, whose exact sums are kept for that, so the
+  -- cost follows the days refreshed, not the length of the history.
   return query
-  with histories as (
+  with base as (
+    select u.user_id, b.sessions_completed, b.scored_sessions, b.score_sum, b.practice_seconds, b.last_active
+    from (select distinct x as user_id from unnest(p_users) x) u
+    left join lateral (
+      select s.* from analytics.user_progress_snapshots s
+      where s.user_id = u.user_id and s.snapshot_date < p_from
+      order by s.snapshot_date desc limit 1
+    ) b on true
+  ),
+  days as (
     select a.user_id, a.day, a.sessions_completed, a.scored_sessions, a.score_sum, a.practice_seconds, a.last_active_at
     from analytics.daily_user_activity a
     where p_users is null and a.day <= p_through
     union all
     select a.user_id, a.day, a.sessions_completed, a.scored_sessions, a.score_sum, a.practice_seconds, a.last_active_at
-    from (select distinct u from unnest(p_users) u) given
-    cross join lateral (
-      select * from analytics.daily_user_activity a where a.user_id = given.u and a.day <= p_through offset 0
-    ) a
+    from analytics.daily_user_activity a
+    join base on base.user_id = a.user_id
+    where a.day between p_from and p_through
   ),
   cumulative as (
-    select h.user_id, h.day,
-           sum(h.sessions_completed) over w as completed,
-           sum(h.scored_sessions) over w as scored,
-           sum(h.score_sum) over w as score_sum,
-           sum(h.practice_seconds) over w as practice_seconds,
-           max(h.last_active_at) over w as active_until
-    from histories h
-    window w as (partition by h.user_id order by h.day)
+    select d.user_id, d.day,
+           coalesce(b.sessions_completed, 0) + sum(d.sessions_completed) over w as completed,
+           coalesce(b.scored_sessions, 0) + sum(d.scored_sessions) over w as scored,
+           coalesce(b.score_sum, 0) + sum(d.score_sum) over w as score_sum,
+           coalesce(b.practice_seconds, 0) + sum(d.practice_seconds) over w as practice_seconds,
+           greatest(b.last_active, max(d.last_active_at) over w) as active_until
+    from days d
+    left join base b on b.user_id = d.user_id
+    window w as (partition by d.user_id order by d.day)
   )
   select c.user_id, c.day, c.completed::integer,
          c.score_sum / nullif(c.scored, 0),
          round(c.practice_seconds / 60.0)::integer,
-         c.active_until
+         c.active_until,
+         c.scored::integer, c.score_sum, c.practice_seconds::bigint
   from cumulative c
   where c.day >= p_from;
 end
 $$;
-comment on function analytics.compute_user_progress_snapshots(uuid[], date, date) is 'Rows of analytics.user_progress_snapshots for the given users (null = all) on local days p_from .. p_through, accumulated from analytics.daily_user_activity.';
+comment on function analytics.compute_user_progress_snapshots(uuid[], date, date) is 'Rows of analytics.user_progress_snapshots on local days p_from .. p_through, accumulated from analytics.daily_user_activity: for all users from scratch (p_users null), or for the given users from their last stored snapshot before p_from.';
