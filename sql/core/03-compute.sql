@@ -164,7 +164,6 @@ language plpgsql stable
 set search_path = pg_catalog, analytics
 as $$
 declare
-  v_zone text := analytics.reporting_timezone();
   v_first date := (select min(d) from unnest(p_days) d) - 29;
   v_last date := (select max(d) from unnest(p_days) d);
 begin
@@ -175,10 +174,11 @@ begin
   -- in one pass, with no per-day self-join.
   return query
   with active as (
-    select distinct (s.started_at at time zone v_zone)::date as day, s.user_id
-    from public.sessions s
-    where s.started_at >= v_first::timestamp at time zone v_zone
-      and s.started_at < (v_last + 1)::timestamp at time zone v_zone
+    -- who was active on which day, from daily_user_activity (checked against
+    -- the raw tables by verify; days not stored yet are computed live):
+    -- narrower and already distinct, where the raw sessions need a join
+    select a.day, a.user_id
+    from analytics.daily_rows(null::analytics.daily_user_activity, v_first, v_last) a
   ),
   covers as (
     select a.day, lead(a.day) over (partition by a.user_id order by a.day) as next_day from active a
@@ -207,7 +207,7 @@ begin
     and r.mau > 0;   -- like every rollup, no row where there is nothing to count
 end
 $$;
-comment on function analytics.compute_daily_active_users(date[]) is 'Rows of analytics.daily_active_users (dau, wau, mau) for the given local days, computed from the platform tables.';
+comment on function analytics.compute_daily_active_users(date[]) is 'Rows of analytics.daily_active_users (dau, wau, mau) for the given local days, computed from analytics.daily_user_activity (stored days) and the platform tables (later days).';
 
 create function analytics.compute_period_active_users(p_granularity text, p_period_starts date[])
 returns setof analytics.period_active_users

@@ -134,6 +134,10 @@ begin
     delete from analytics.daily_criteria_scores where day = any(v_days);
     insert into analytics.daily_criteria_scores select * from analytics.compute_daily_criteria_scores(v_days);
 
+    -- Every day up to v_through is stored now: what follows reads them as
+    -- stored (daily_rows), not live.
+    update analytics.settings set materialized_through = greatest(materialized_through, v_through);
+
     -- After a long backfill the planner's statistics describe the tables as
     -- they were (often empty): refresh them before the steps that read them.
     if cardinality(v_days) > 31 then
