@@ -22,5 +22,9 @@ export default tseslint.config(
     files: ['test/**/*.test.ts'],
     rules: { '@typescript-eslint/no-floating-promises': 'off', '@typescript-eslint/require-await': 'off' },
   },
-  { files: ['eslint.config.js', 'migrations/*.js'], ...tseslint.configs.disableTypeChecked },
+  {
+    files: ['eslint.config.js', 'migrations/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: { URL: 'readonly' } },
+  },
 );
