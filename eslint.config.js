@@ -25,6 +25,6 @@ export default tseslint.config(
   {
     files: ['eslint.config.js', 'migrations/*.js'],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: { URL: 'readonly' } },
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: { URL: 'readonly' } },
   },
 );
