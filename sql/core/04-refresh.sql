@@ -173,6 +173,18 @@ begin
     where (v_users is null or user_id = any(v_users)) and snapshot_date >= v_days[1];
     insert into analytics.user_progress_snapshots
     select * from analytics.compute_user_progress_snapshots(v_users, v_days[1], v_through);
+
+    -- Where the platform has its own user_progress_snapshots (spec 2.1), the
+    -- same rows go there too: it is the daily aggregation's output table.
+    if to_regclass('public.user_progress_snapshots') is not null then
+      delete from public.user_progress_snapshots p
+      where (v_users is null or p.user_id = any(v_users)) and p.snapshot_date >= v_days[1];
+      insert into public.user_progress_snapshots
+        (user_id, snapshot_date, sessions_completed, average_score, total_practice_time, last_active)
+      select s.user_id, s.snapshot_date, s.sessions_completed, s.average_score, s.total_practice_time, s.last_active
+      from analytics.user_progress_snapshots s
+      where (v_users is null or s.user_id = any(v_users)) and s.snapshot_date >= v_days[1];
+    end if;
   end if;
 
   if cardinality(v_signups) > 0 then
