@@ -38,17 +38,28 @@ try {
 }
 process.exitCode = exitCode;
 
+// Runs tap, passing its output through, and ends with one plain line
+// "N passed, N failed" (assertions) that any CI log reader understands.
 function runTap(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
     // tap and the Node 24 of this checkout, whatever PATH says, so
     // `node_modules/.bin/node test/run.ts FILE…` works as well as `make test`
     const bin = fileURLToPath(new URL('../node_modules/.bin', import.meta.url));
     const tap = spawn(path.join(bin, 'tap'), args, {
-      stdio: 'inherit',
+      stdio: ['inherit', 'pipe', 'inherit'],
       env: { ...env, PATH: `${bin}${path.delimiter}${env.PATH ?? ''}` },
     });
+    let tail = '';
+    tap.stdout.on('data', (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      tail = (tail + chunk.toString()).slice(-4096);
+    });
     tap.on('error', reject);
-    tap.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    tap.on('exit', (code, signal) => {
+      const totals = /# \{ total: (\d+), pass: (\d+)(?:, fail: (\d+))?/.exec(tail);
+      if (totals) console.log(`${totals[2]} passed, ${totals[3] ?? 0} failed`);
+      resolve(code ?? (signal ? 1 : 0));
+    });
   });
 }
 
