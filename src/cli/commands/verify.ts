@@ -15,9 +15,9 @@ export async function verifyCommand(argv: readonly string[], config: Config): Pr
   const range = parseDateRange(values.from, values.to);
   const pool = await createDatabasePool(requireDatabaseUrl(config), { maximumPoolSize: 1, statementTimeout: 'DISABLE_TIMEOUT' });
   try {
-    const span = range ?? (await storedSpan(pool));
-    const from = 'from' in span ? span.from : span.first_day;
-    const to = 'to' in span ? span.to : span.last_day;
+    const stored = await storedSpan(pool);
+    const from = range?.from ?? stored.first_day;
+    const to = range?.to ?? stored.last_day;
     if (!from || !to) {
       console.log('verify: nothing stored yet (run `praxis-analytics refresh` first)');
       return;
