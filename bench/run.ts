@@ -95,6 +95,16 @@ async function seedIfEmpty(url: string): Promise<SeedResult | undefined> {
 async function sqlCoreCases(pool: DatabasePool): Promise<Measurement[]> {
   const seconds = (value: number) => `${value.toFixed(2)} s`;
   const floor = await bestOf(3, () => rawDailyGroupBy(pool));
+  // Two steps no exact rebuild can skip, computed bare (nothing written):
+  // the distinct (day, user) pairs behind every exact distinct-user count and
+  // the snapshots, and one row per (report, criterion) behind strength areas.
+  const userDays = await bestOf(3, () => pool.query(sql.unsafe`
+    select count(*) from (select date_trunc('day', started_at), user_id from public.sessions group by 1, 2) pairs`));
+  const criteria = await bestOf(1, () => pool.query(sql.unsafe`
+    select count(*) from (
+      select date_trunc('day', s.started_at), e.key, count(*), sum(e.value::numeric)
+      from public.feedback_reports f join public.sessions s on s.id = f.session_id, jsonb_each(f.criteria_scores) e
+      group by 1, 2) per_criterion`));
 
   const rebuild = await timed(() => pool.transaction(async (tx) => {
     await tx.query(sql.unsafe`select analytics.clear_rollups()`);
@@ -130,6 +140,8 @@ async function sqlCoreCases(pool: DatabasePool): Promise<Measurement[]> {
 
   return [
     { name: 'floor: one GROUP BY pass over sessions ⋈ feedback_reports (per day)', value: seconds(floor), note: 'best of 3, work_mem 256MB like the refresh' },
+    { name: 'lower bound: distinct (day, user) pairs, GROUP BY only', value: seconds(userDays), note: `${(userDays / floor).toFixed(1)}× the floor` },
+    { name: 'lower bound: (day, criterion) sums over every report, GROUP BY only', value: seconds(criteria), note: `${(criteria / floor).toFixed(1)}× the floor` },
     { name: 'full rebuild of every rollup (refresh_pending after clear)', value: seconds(rebuild), note: `${(rebuild / floor).toFixed(1)}× the floor (target ≤ 2×), snapshots included` },
     { name: 'user_progress_snapshots alone', value: seconds(snapshots), note: `${(snapshots / bareWrite).toFixed(1)}× a bare INSERT … SELECT of the same rows (${seconds(bareWrite)})` },
     { name: 'refresh one day (refresh_daily of the last stored day)', value: seconds(oneDay), note: `1/${Math.round(rebuild / oneDay)} of the full rebuild (target ≤ 1/50)` },

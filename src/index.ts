@@ -5,6 +5,16 @@ export { createDatabasePool, type DatabasePool, type PoolOptions } from './db/po
 export { findContractProblems, SOURCE_CONTRACT, OPTIONAL_CONTRACT, SOURCE_SCHEMA } from './contract.ts';
 export { migrate, type MigrateOptions, type MigrateResult } from './migrate.ts';
 export { seed, type SeedOptions, type SeedResult } from './seed.ts';
-export { refresh, applyTimezone, type RefreshOptions, type RefreshSummary } from './refresh.ts';
+export { backfill, refreshDue, type BackfillOptions, type BatchResult } from './refresh.ts';
+export { createPgPool, connectPgPool } from './db/pg-pool.ts';
+export {
+  applyReportingTimezone,
+  dueBuckets,
+  refreshBuckets,
+  type DueBucket,
+  type Granularity,
+  type RefreshRun,
+} from './scheduler/buckets.ts';
+export { startScheduler, DEFAULT_SCHEDULES, type Scheduler, type SchedulerOptions } from './scheduler/scheduler.ts';
 export { verify, storedSpan, type Difference } from './verify.ts';
 export { summarizeDatabase, countPlatformRows, type DatabaseSummary, type PlatformCounts } from './summary.ts';

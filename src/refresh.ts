@@ -1,53 +1,109 @@
-// Runs the SQL core's refresh functions. The work is in SQL
-// (sql/core/04-refresh.sql); this module applies the configured reporting
-// time zone first and reports what the database did.
-import { z } from 'zod';
-import { sql, type CommonQueryMethods } from 'slonik';
-import type { DatabasePool } from './db/pool.ts';
+// Refresh without the scheduler: `refresh` (one pass: what one worker tick
+// does, run in-process) and `refresh --from --to` (the backfill). Both go
+// through analytics.refresh_buckets, like the worker's jobs, so a backfill
+// chunk and a scheduled bucket are the same unit of work, logged the same way
+// in analytics.refresh_runs.
+import {
+  bucketKey,
+  dueBuckets,
+  localYesterday,
+  refreshBuckets,
+  type DueBucket,
+  type Granularity,
+  type Queryable,
+  type RefreshRun,
+} from './scheduler/buckets.ts';
 
-const RefreshSummary = z.object({
-  through: z.string().nullable(),
-  days: z.number(),
-  signup_days: z.number(),
-  weeks: z.number(),
-  months: z.number(),
-});
-export type RefreshSummary = z.infer<typeof RefreshSummary>;
+/** Most day buckets refreshed in one transaction (a month's worth). */
+export const MAX_DAYS_PER_BATCH = 31;
 
-export type RefreshOptions = {
-  /** IANA zone buckets are cut in; a change invalidates (and so recomputes) every bucket. */
-  readonly timezone: string;
-  /** Recompute local days from .. to (inclusive) as well as everything pending. */
-  readonly range?: { readonly from: string; readonly to: string };
-};
-
-/** Applies the reporting zone; true when it changed (everything is then stale). */
-export async function applyTimezone(pool: CommonQueryMethods, timezone: string): Promise<boolean> {
-  return pool.oneFirst(sql.type(z.object({ changed: z.boolean() }))`
-    select analytics.set_reporting_timezone(${timezone}) as changed`);
-}
+export type Batch = { readonly granularity: Granularity; readonly starts: readonly string[] };
 
 /**
- * One refresh pass: every bucket that is due or invalidated (oldest first,
- * in one transaction), or the given range plus everything pending.
+ * Groups due buckets (oldest first) into batches: days of the same month
+ * together, each week and month alone. One batch is one refresh transaction.
  */
-export async function refresh(pool: DatabasePool, options: RefreshOptions): Promise<RefreshSummary> {
-  return pool.transaction(async (transaction) => {
-    await applyTimezone(transaction, options.timezone);
-    const summary = options.range
-      ? sql.fragment`analytics.refresh_range(${options.range.from}::date, ${options.range.to}::date)`
-      : sql.fragment`analytics.refresh_pending()`;
-    const json = await transaction.oneFirst(sql.type(z.object({ summary: z.unknown() }))`select ${summary} as summary`);
-    return RefreshSummary.parse(json);
-  });
+export function batchDueBuckets(due: readonly DueBucket[]): Batch[] {
+  const batches: { granularity: Granularity; starts: string[] }[] = [];
+  for (const bucket of due) {
+    const last = batches.at(-1);
+    const sameMonth = last?.starts[0]?.slice(0, 7) === bucket.bucket_start.slice(0, 7);
+    if (bucket.granularity === 'day' && last?.granularity === 'day' && sameMonth && last.starts.length < MAX_DAYS_PER_BATCH) {
+      last.starts.push(bucket.bucket_start);
+    } else {
+      batches.push({ granularity: bucket.granularity, starts: [bucket.bucket_start] });
+    }
+  }
+  return batches;
 }
 
-export function formatRefreshSummary(summary: RefreshSummary): string {
-  if (summary.days === 0 && summary.signup_days === 0 && summary.months === 0) {
-    return `refresh: nothing to do (stored through ${summary.through ?? 'nothing yet'})`;
+export type BatchResult = Batch & { readonly run: RefreshRun };
+
+/** One pass now: every due bucket, oldest first, a batch per transaction. */
+export async function refreshDue(
+  db: Queryable,
+  worker: string,
+  onBatch: (result: BatchResult) => void = () => {},
+): Promise<BatchResult[]> {
+  const results: BatchResult[] = [];
+  for (const batch of batchDueBuckets(await dueBuckets(db))) {
+    const result = { ...batch, run: await refreshBuckets(db, batch.granularity, batch.starts, { worker }) };
+    onBatch(result);
+    results.push(result);
   }
-  return (
-    `refresh: recomputed ${summary.days} days, ${summary.signup_days} signup days, ` +
-    `${summary.weeks} weeks and ${summary.months} months; stored through ${summary.through}`
-  );
+  return results;
+}
+
+export type BackfillOptions = {
+  readonly from: string;
+  readonly to: string;
+  /** Recompute chunks that are already fresh too. */
+  readonly force?: boolean;
+  readonly worker: string;
+  readonly onChunk?: (progress: { done: number; total: number; chunk: Batch; run: RefreshRun }) => void;
+  /** Stops between chunks (each chunk is committed or not at all). */
+  readonly signal?: AbortSignal;
+};
+
+/**
+ * Recomputes local days from .. to in chunks of one calendar month, oldest
+ * first, one transaction each. Resumable: a chunk whose days are all fresh is
+ * not recomputed (unless `force`), so re-running after an interruption
+ * continues where it stopped.
+ */
+export async function backfill(db: Queryable, options: BackfillOptions): Promise<RefreshRun[]> {
+  // days that are not over are read live, never stored
+  const yesterday = await localYesterday(db);
+  const chunks = monthChunks(options.from, options.to < yesterday ? options.to : yesterday);
+  const runs: RefreshRun[] = [];
+  for (const [index, chunk] of chunks.entries()) {
+    if (options.signal?.aborted) break;
+    const run = await refreshBuckets(db, 'day', chunk.starts, { worker: options.worker, force: options.force ?? false });
+    runs.push(run);
+    options.onChunk?.({ done: index + 1, total: chunks.length, chunk, run });
+  }
+  return runs;
+}
+
+/** The days from .. to (inclusive), as one batch of day buckets per calendar month. */
+export function monthChunks(from: string, to: string): Batch[] {
+  const chunks: { granularity: Granularity; starts: string[] }[] = [];
+  for (let day = new Date(`${from}T00:00:00Z`); day.toISOString().slice(0, 10) <= to; day.setUTCDate(day.getUTCDate() + 1)) {
+    const iso = day.toISOString().slice(0, 10);
+    const last = chunks.at(-1);
+    if (last?.starts[0]?.slice(0, 7) === iso.slice(0, 7)) last.starts.push(iso);
+    else chunks.push({ granularity: 'day', starts: [iso] });
+  }
+  return chunks;
+}
+
+export function describeBatch(batch: Batch): string {
+  const first = bucketKey(batch.granularity, batch.starts[0] ?? '');
+  return batch.starts.length === 1 ? first : `${first}..${batch.starts.at(-1)} (${batch.starts.length} buckets)`;
+}
+
+export function describeRun(run: RefreshRun): string {
+  return run.outcome === 'fresh'
+    ? 'already fresh'
+    : `recomputed ${run.days_recomputed} days through ${run.through}`;
 }

@@ -8,6 +8,7 @@ import { doctorCommand, doctorHelp } from './commands/doctor.ts';
 import { migrateCommand, migrateHelp } from './commands/migrate.ts';
 import { refreshCommand, refreshHelp } from './commands/refresh.ts';
 import { verifyCommand, verifyHelp } from './commands/verify.ts';
+import { workerCommand, workerHelp } from './commands/worker.ts';
 import { seedCommand, seedHelp } from './commands/seed.ts';
 import { summaryCommand, summaryHelp } from './commands/summary.ts';
 import { UsageError } from './options.ts';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   doctor: { run: doctorCommand, help: doctorHelp },
   refresh: { run: refreshCommand, help: refreshHelp },
   verify: { run: verifyCommand, help: verifyHelp },
+  worker: { run: workerCommand, help: workerHelp },
   seed: { run: seedCommand, help: seedHelp },
   summary: { run: summaryCommand, help: summaryHelp },
   demo: { run: demoCommand, help: demoHelp },

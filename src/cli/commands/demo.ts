@@ -11,7 +11,10 @@ import { ensureDatabase } from '../../db/create-database.ts';
 import { createDatabasePool, type DatabasePool } from '../../db/pool.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../embedded-postgres.ts';
 import { migrate } from '../../migrate.ts';
-import { formatRefreshSummary, refresh } from '../../refresh.ts';
+import { connectPgPool } from '../../db/pg-pool.ts';
+import { describeBatch, describeRun, refreshDue } from '../../refresh.ts';
+import { applyReportingTimezone } from '../../scheduler/buckets.ts';
+import { startScheduler, type Scheduler } from '../../scheduler/scheduler.ts';
 import { seed } from '../../seed.ts';
 import { countPlatformRows, formatSummary, summarizeDatabase } from '../../summary.ts';
 import { formatSeedResult, parseSeedFlags } from './seed.ts';
@@ -19,7 +22,7 @@ import { formatSeedResult, parseSeedFlags } from './seed.ts';
 export const demoHelp = `demo [seed flags]
     Start an embedded PostgreSQL unless DATABASE_URL is set, load demo data
     when the platform tables are absent or empty, migrate, refresh, print a
-    summary, and keep the embedded server running until Ctrl-C.`;
+    summary, then run the refresh worker until Ctrl-C.`;
 
 const DEMO_DATABASE = 'oet_praxis';
 
@@ -45,9 +48,19 @@ export async function demoCommand(argv: readonly string[], config: Config): Prom
     }
     const migrated = await migrate({ databaseUrl });
     console.log(`demo: migrations ${migrated.applied.length ? migrated.applied.join(', ') : 'up to date'}`);
-    const pool = await createDatabasePool(databaseUrl, { maximumPoolSize: 1, statementTimeout: 'DISABLE_TIMEOUT' });
+    const refreshPool = await connectPgPool(databaseUrl, { max: 1 });
     try {
-      console.log(formatRefreshSummary(await refresh(pool, { timezone: config.timezone })));
+      await applyReportingTimezone(refreshPool, config.timezone);
+      const batches = await refreshDue(refreshPool, 'demo');
+      const days = batches.reduce((sum, batch) => sum + batch.run.days_recomputed, 0);
+      const first = batches[0];
+      console.log(first ? `demo: refreshed ${batches.length} batch(es) from ${describeBatch(first)}, ${days} days recomputed` : 'demo: refresh: nothing due');
+      if (first && batches.length === 1) console.log(`demo: ${describeRun(first.run)}`);
+    } finally {
+      await refreshPool.end();
+    }
+    const pool = await createDatabasePool(databaseUrl, { maximumPoolSize: 1 });
+    try {
       console.log(formatSummary(await summarizeDatabase(pool)));
     } finally {
       await pool.end();
@@ -56,15 +69,28 @@ export async function demoCommand(argv: readonly string[], config: Config): Prom
     await embedded?.stop();
     throw error;
   }
-  if (!embedded) return;
 
-  console.log(`\ndemo: PostgreSQL is running; connect with\n  psql '${databaseUrl}'\nPress Ctrl-C to stop.`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  console.log('demo: stopping PostgreSQL');
-  await embedded.stop();
+  const stopRequested = new AbortController();
+  const onSignal = () => stopRequested.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let scheduler: Scheduler | undefined;
+  try {
+    scheduler = await startScheduler({ databaseUrl, timezone: config.timezone, signal: stopRequested.signal });
+    console.log(`\ndemo: the refresh worker is running; PostgreSQL: psql '${databaseUrl}'`);
+    console.log("demo: freshness: psql -c 'select * from analytics.refresh_status'\nPress Ctrl-C to stop.");
+    if (!stopRequested.signal.aborted) {
+      await new Promise((resolve) => stopRequested.signal.addEventListener('abort', resolve, { once: true }));
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await scheduler?.stop();
+    if (embedded) {
+      console.log('demo: stopping PostgreSQL');
+      await embedded.stop();
+    }
+  }
 }
 
 /** True when every platform table is missing, or all of them exist and are empty. */

@@ -1,23 +1,52 @@
 import type { Config } from '../../config.ts';
-import { createDatabasePool } from '../../db/pool.ts';
-import { formatRefreshSummary, refresh } from '../../refresh.ts';
+import { connectPgPool } from '../../db/pg-pool.ts';
+import { backfill, describeBatch, describeRun, refreshDue } from '../../refresh.ts';
+import { applyReportingTimezone } from '../../scheduler/buckets.ts';
 import { requireDatabaseUrl } from '../database-url.ts';
 import { parseDateRange } from '../date-range.ts';
-import { parseFlags } from '../options.ts';
+import { parseFlags, UsageError } from '../options.ts';
+import { createProgress } from '../progress.ts';
 
-export const refreshHelp = `refresh [--from DATE --to DATE]
-    One refresh pass now: every bucket that is due or invalidated, oldest
-    first, in one transaction. With a range, also recompute those local days.`;
+export const refreshHelp = `refresh [--from DATE --to DATE [--force]]
+    Without a range: one pass now, what one worker tick does: every due or
+    invalidated day/week/month bucket, oldest first.
+    With a range: the backfill of those local days, one calendar month per
+    transaction, with progress; re-running skips months already fresh
+    (resumable), unless --force.`;
 
 export async function refreshCommand(argv: readonly string[], config: Config): Promise<void> {
-  const { values } = parseFlags(argv, { from: { type: 'string' }, to: { type: 'string' } });
+  const { values } = parseFlags(argv, { from: { type: 'string' }, to: { type: 'string' }, force: { type: 'boolean' } });
   const range = parseDateRange(values.from, values.to);
-  // A backfill of years runs for minutes: no statement timeout here.
-  const pool = await createDatabasePool(requireDatabaseUrl(config), { maximumPoolSize: 1, statementTimeout: 'DISABLE_TIMEOUT' });
+  if (values.force && !range) throw new UsageError('--force goes with --from and --to');
+  const pool = await connectPgPool(requireDatabaseUrl(config), { max: 1 });
+  const stopRequested = new AbortController();
+  const onSignal = () => stopRequested.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
-    const summary = await refresh(pool, { timezone: config.timezone, ...(range ? { range } : {}) });
-    console.log(formatRefreshSummary(summary));
+    if (await applyReportingTimezone(pool, config.timezone)) {
+      console.log(`refresh: reporting time zone is now ${config.timezone}; every bucket is stale`);
+    }
+    if (!range) {
+      const batches = await refreshDue(pool, 'cli', (result) => console.log(`refresh: ${describeBatch(result)}: ${describeRun(result.run)}`));
+      if (batches.length === 0) console.log('refresh: nothing due');
+      return;
+    }
+    const progress = createProgress('refresh');
+    const runs = await backfill(pool, {
+      ...range,
+      force: values.force ?? false,
+      worker: 'cli',
+      signal: stopRequested.signal,
+      onChunk: ({ done, total, chunk, run }) => progress.step(done, total, `${chunk.starts[0]?.slice(0, 7)}: ${describeRun(run)}`),
+    });
+    progress.finish();
+    const recomputed = runs.filter((run) => run.outcome === 'refreshed').length;
+    const stopped = stopRequested.signal.aborted ? 'stopped early; run the same command again to resume. ' : '';
+    console.log(`refresh: ${stopped}${recomputed} of ${runs.length} months recomputed, ${runs.length - recomputed} already fresh`);
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await pool.end();
   }
 }

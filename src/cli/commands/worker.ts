@@ -1,0 +1,51 @@
+import type { Config } from '../../config.ts';
+import { startScheduler } from '../../scheduler/scheduler.ts';
+import { requireDatabaseUrl } from '../database-url.ts';
+import { flagValue, parseFlags, wholeNumber } from '../options.ts';
+import { z } from 'zod';
+
+export const workerHelp = `worker [--schema NAME] [--heartbeat-seconds N] [--retry-delay-seconds N]
+       [--poll-seconds N] [--supervise-seconds N]
+    Run the scheduled refresh (pg-boss, in schema NAME, default analytics_jobs)
+    until SIGTERM or Ctrl-C: cron ticks in ANALYTICS_TIMEZONE enqueue every
+    due day/week/month bucket; each is refreshed once across all workers.`;
+
+export async function workerCommand(argv: readonly string[], config: Config): Promise<void> {
+  const { values } = parseFlags(argv, {
+    schema: { type: 'string' },
+    'heartbeat-seconds': { type: 'string' },
+    'retry-delay-seconds': { type: 'string' },
+    'poll-seconds': { type: 'string' },
+    'supervise-seconds': { type: 'string' },
+  });
+  const seconds = (flag: keyof typeof values, min: number) =>
+    values[flag] === undefined ? undefined : flagValue(flag, wholeNumber(min, 86_400), values[flag]);
+  const databaseUrl = requireDatabaseUrl(config);
+  const stopRequested = new AbortController();
+  const onSignal = () => stopRequested.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const scheduler = await startScheduler({
+      databaseUrl,
+      timezone: config.timezone,
+      signal: stopRequested.signal,
+      ...(values.schema === undefined ? {} : { schema: flagValue('schema', z.string(), values.schema) }),
+      ...optional('heartbeatSeconds', seconds('heartbeat-seconds', 10)),
+      ...optional('retryDelaySeconds', seconds('retry-delay-seconds', 1)),
+      ...optional('pollingIntervalSeconds', seconds('poll-seconds', 1)),
+      ...optional('superviseIntervalSeconds', seconds('supervise-seconds', 1)),
+    });
+    if (!stopRequested.signal.aborted) {
+      await new Promise((resolve) => stopRequested.signal.addEventListener('abort', resolve, { once: true }));
+    }
+    await scheduler.stop();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}

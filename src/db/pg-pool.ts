@@ -1,0 +1,39 @@
+// A plain node-postgres pool for the long-running worker (shared with
+// pg-boss) and the backfill. Two settings matter there:
+// - no statement timeout: one refresh can run for minutes;
+// - client_connection_check_interval: if the worker process dies mid-refresh,
+//   the server notices the closed socket within seconds and rolls the refresh
+//   back (releasing the refresh lock) instead of running it to the end.
+import pg from 'pg';
+import { toConnectionError } from './connection-errors.ts';
+
+export type PgPoolOptions = {
+  readonly max?: number;
+  readonly applicationName?: string;
+  /** Errors of idle connections (e.g. the server restarted); without a listener they would crash the process. */
+  readonly onIdleError?: (error: Error) => void;
+};
+
+export function createPgPool(databaseUrl: string, options: PgPoolOptions = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.max ?? 4,
+    application_name: options.applicationName ?? 'praxis-analytics',
+    options: '-c statement_timeout=0 -c client_connection_check_interval=2s',
+    connectionTimeoutMillis: 10_000,
+  });
+  pool.on('error', options.onIdleError ?? (() => {}));
+  return pool;
+}
+
+/** A pool whose database has answered once: an unreachable one fails here, on one line. */
+export async function connectPgPool(databaseUrl: string, options: PgPoolOptions = {}): Promise<pg.Pool> {
+  const pool = createPgPool(databaseUrl, options);
+  try {
+    await pool.query('select 1');
+    return pool;
+  } catch (error) {
+    await pool.end();
+    throw toConnectionError(error, databaseUrl) ?? error;
+  }
+}

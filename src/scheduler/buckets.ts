@@ -1,0 +1,102 @@
+// The scheduler's view of the SQL in sql/scheduler/refresh-buckets.sql: which
+// buckets are due, refreshing a batch of them, logging a failure. The
+// decisions (freshness, what to recompute) are made in SQL under the refresh
+// lock; this module only calls it and checks the shape of what comes back.
+// It runs on a plain `pg` pool because pg-boss shares that pool (see
+// scheduler.ts), and the backfill and `refresh` use the same calls.
+import type pg from 'pg';
+import { z } from 'zod';
+
+export const GRANULARITIES = ['day', 'week', 'month'] as const;
+export type Granularity = (typeof GRANULARITIES)[number];
+
+/** Anything that runs one parameterised statement: a pg.Pool or pg.Client. */
+export type Queryable = Pick<pg.Pool, 'query'>;
+
+const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+const DueBucket = z.object({
+  granularity: z.enum(GRANULARITIES),
+  bucket_start: IsoDate,
+  bucket_end: IsoDate,
+});
+export type DueBucket = z.infer<typeof DueBucket>;
+
+const RefreshRun = z.object({
+  id: z.coerce.number(),
+  granularity: z.enum(GRANULARITIES),
+  buckets: z.array(IsoDate),
+  stale_buckets: z.array(IsoDate),
+  outcome: z.enum(['refreshed', 'fresh']),
+  through: IsoDate.nullable(),
+  days_recomputed: z.number(),
+});
+export type RefreshRun = z.infer<typeof RefreshRun>;
+
+/** The job and log name of a bucket, e.g. `daily:2026-11-27`. */
+export function bucketKey(granularity: Granularity, start: string): string {
+  const prefix = { day: 'daily', week: 'weekly', month: 'monthly' } as const;
+  return `${prefix[granularity]}:${start}`;
+}
+
+// Dates and date arrays come back as text, so no time zone is ever applied
+// to a calendar day on the way.
+export async function dueBuckets(db: Queryable): Promise<DueBucket[]> {
+  const { rows } = await db.query(
+    `select granularity, bucket_start::text, bucket_end::text from analytics.due_buckets()`,
+  );
+  return z.array(DueBucket).parse(rows);
+}
+
+export type RefreshBucketsOptions = {
+  /** Recorded in analytics.refresh_runs.worker. */
+  readonly worker: string;
+  /** Recompute every day of the buckets even when they are fresh. */
+  readonly force?: boolean;
+};
+
+export async function refreshBuckets(
+  db: Queryable,
+  granularity: Granularity,
+  starts: readonly string[],
+  options: RefreshBucketsOptions,
+): Promise<RefreshRun> {
+  const { rows } = await db.query(
+    `select id, granularity, buckets::text[], stale_buckets::text[], outcome, through::text, days_recomputed
+     from analytics.refresh_buckets($1, $2::date[], $3, $4)`,
+    [granularity, starts, options.worker, options.force ?? false],
+  );
+  return RefreshRun.parse(rows[0]);
+}
+
+/** Logs a failed run; its own statement, since the failed one rolled back. */
+export async function recordRefreshFailure(
+  db: Queryable,
+  granularity: Granularity,
+  starts: readonly string[],
+  startedAt: Date,
+  message: string,
+  worker: string,
+): Promise<void> {
+  await db.query(`select analytics.record_refresh_failure($1, $2::date[], $3, $4, $5)`, [
+    granularity,
+    starts,
+    startedAt,
+    message,
+    worker,
+  ]);
+}
+
+/** Applies the reporting zone; true when it changed (every bucket is then stale). */
+export async function applyReportingTimezone(db: Queryable, timezone: string): Promise<boolean> {
+  const { rows } = await db.query(`select analytics.set_reporting_timezone($1) as changed`, [timezone]);
+  return z.object({ changed: z.boolean() }).parse(rows[0]).changed;
+}
+
+/** The last local calendar day that is over, in the reporting zone stored in the database. */
+export async function localYesterday(db: Queryable): Promise<string> {
+  const { rows } = await db.query(
+    `select ((now() at time zone analytics.reporting_timezone())::date - 1)::text as yesterday`,
+  );
+  return z.object({ yesterday: IsoDate }).parse(rows[0]).yesterday;
+}
