@@ -6,6 +6,7 @@
 import {
   bucketKey,
   dueBuckets,
+  GRANULARITIES,
   localYesterday,
   refreshBuckets,
   type DueBucket,
@@ -14,27 +15,32 @@ import {
   type RefreshRun,
 } from './scheduler/buckets.ts';
 
-/** Most day buckets refreshed in one transaction (a month's worth). */
-export const MAX_DAYS_PER_BATCH = 31;
-
 export type Batch = { readonly granularity: Granularity; readonly starts: readonly string[] };
 
 /**
- * Groups due buckets (oldest first) into batches: days of the same month
- * together, each week and month alone. One batch is one refresh transaction.
+ * Groups due buckets into batches, one refresh transaction each: the days of
+ * one calendar month together, each week and month alone; oldest first, a
+ * week or month after its days (it is then usually fresh already).
  */
 export function batchDueBuckets(due: readonly DueBucket[]): Batch[] {
-  const batches: { granularity: Granularity; starts: string[] }[] = [];
+  // `key` orders the batches: a month's days by their first day, a week or
+  // month by its last day, so the days come before the weeks they complete.
+  const batches: { granularity: Granularity; starts: string[]; key: string }[] = [];
+  const dayBatches = new Map<string, { granularity: Granularity; starts: string[]; key: string }>();
   for (const bucket of due) {
-    const last = batches.at(-1);
-    const sameMonth = last?.starts[0]?.slice(0, 7) === bucket.bucket_start.slice(0, 7);
-    if (bucket.granularity === 'day' && last?.granularity === 'day' && sameMonth && last.starts.length < MAX_DAYS_PER_BATCH) {
-      last.starts.push(bucket.bucket_start);
-    } else {
-      batches.push({ granularity: bucket.granularity, starts: [bucket.bucket_start] });
+    const month = bucket.bucket_start.slice(0, 7);
+    const days = bucket.granularity === 'day' ? dayBatches.get(month) : undefined;
+    if (days) {
+      days.starts.push(bucket.bucket_start);
+      continue;
     }
+    const batch = { granularity: bucket.granularity, starts: [bucket.bucket_start], key: bucket.bucket_end };
+    if (bucket.granularity === 'day') dayBatches.set(month, batch);
+    batches.push(batch);
   }
-  return batches;
+  return batches
+    .sort((a, b) => a.key.localeCompare(b.key) || GRANULARITIES.indexOf(a.granularity) - GRANULARITIES.indexOf(b.granularity))
+    .map(({ granularity, starts }) => ({ granularity, starts: starts.sort() }));
 }
 
 export type BatchResult = Batch & { readonly run: RefreshRun };
