@@ -115,7 +115,7 @@ comment on column analytics.refresh_runs.stale_buckets is 'Those of buckets that
 comment on column analytics.refresh_runs.outcome is 'refreshed: recomputed what was stale; fresh: nothing was stale (a repeated or overtaken job); failed: see error.';
 comment on column analytics.refresh_runs.through is 'Last local day the run recomputed up to (the last day of its newest stale bucket).';
 comment on column analytics.refresh_runs.days_recomputed is 'Local days whose rollups the run rewrote (count, including earlier days with pending changes).';
-comment on column analytics.refresh_runs.started_at is 'When the run started (before waiting for the refresh lock).';
+comment on column analytics.refresh_runs.started_at is 'When the run took the refresh lock (so runs never overlap); for a failed run, when its job started.';
 comment on column analytics.refresh_runs.finished_at is 'When the run committed, or when its failure was recorded.';
 comment on column analytics.refresh_runs.worker is 'Who ran it: the worker''s name (host:pid) or "cli".';
 comment on column analytics.refresh_runs.error is 'For a failed run: the error message (one line).';
@@ -127,7 +127,7 @@ language plpgsql
 set search_path = pg_catalog, analytics
 as $$
 declare
-  v_started timestamptz := clock_timestamp();
+  v_locked_at timestamptz;
   v_yesterday date;
   v_stale date[];
   v_summary jsonb;
@@ -146,6 +146,7 @@ begin
   -- The same lock refresh_pending() takes: the freshness read below and the
   -- refresh see one state, so two workers never both refresh a bucket.
   perform pg_advisory_xact_lock(hashtext('analytics.refresh'));
+  v_locked_at := clock_timestamp();
   if p_force then
     insert into analytics.invalidation_log (source, day)
     select source, d::date
@@ -170,7 +171,7 @@ begin
     (granularity, buckets, stale_buckets, outcome, through, days_recomputed, started_at, worker)
   values (p_granularity, array(select b from unnest(p_starts) b order by b), v_stale,
           case when cardinality(v_stale) > 0 then 'refreshed' else 'fresh' end,
-          (v_summary->>'through')::date, coalesce((v_summary->>'days')::integer, 0), v_started, p_worker)
+          (v_summary->>'through')::date, coalesce((v_summary->>'days')::integer, 0), v_locked_at, p_worker)
   returning * into v_run;
   return v_run;
 end
