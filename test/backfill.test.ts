@@ -31,10 +31,10 @@ const ROLLUPS = [
   'weekly_retention',
 ] as const;
 
-/** A migrated database with 40 users over 75 days of generated data (nothing stored yet), and a pg pool on it. */
+/** A migrated database with 40 users over 150 days of generated data (nothing stored yet), and a pg pool on it. */
 async function seeded(t: Test): Promise<TestDatabase & { pg: pg.Pool }> {
   const database = await createTestDatabase(t, 'migrated');
-  await seed({ databaseUrl: database.url, users: 40, days: 75, seed: 7, endAt: END, sessionsPerUser: 20, shards: 1 });
+  await seed({ databaseUrl: database.url, users: 40, days: 150, seed: 7, endAt: END, sessionsPerUser: 20, shards: 1 });
   const pgPool = createPgPool(database.url, { max: 2 });
   t.teardown(() => pgPool.end());
   return { ...database, pg: pgPool };
@@ -63,7 +63,8 @@ t.test('backfill resumes after an interruption and ends equal to an uninterrupte
   const months = monthChunks(range.from, range.to).length;
   t.ok(months >= 3, `the data spans at least 3 months (${months})`);
 
-  const whole = await backfill(a.pg, { ...range, worker: 'test' });
+  // a month per chunk, so a few months of data make several chunks
+  const whole = await backfill(a.pg, { ...range, worker: 'test', monthsPerChunk: 1 });
   t.equal(whole.length, months, 'A: one run per month');
   t.ok(whole.every((run) => run.outcome === 'refreshed'), 'A: every month recomputed');
 
@@ -71,6 +72,7 @@ t.test('backfill resumes after an interruption and ends equal to an uninterrupte
   const interrupted = await backfill(b.pg, {
     ...range,
     worker: 'test',
+    monthsPerChunk: 1,
     signal: stop.signal,
     onChunk: ({ done }) => {
       if (done === 2) stop.abort();
@@ -80,7 +82,7 @@ t.test('backfill resumes after an interruption and ends equal to an uninterrupte
   t.ok(interrupted.length < months, 'B: fewer runs than months');
 
   const chunks: string[][] = [];
-  const resumed = await backfill(b.pg, { ...range, worker: 'test', onChunk: ({ chunk }) => chunks.push([...chunk.starts]) });
+  const resumed = await backfill(b.pg, { ...range, worker: 'test', monthsPerChunk: 1, onChunk: ({ chunk }) => chunks.push([...chunk.starts]) });
   t.equal(resumed.length, months, 'B resumed: one run per month');
   t.same(resumed.map((run) => run.outcome), [
     'fresh', 'fresh', ...Array<string>(months - 2).fill('refreshed'),
@@ -98,15 +100,15 @@ t.test('backfill resumes after an interruption and ends equal to an uninterrupte
 t.test('--force recomputes chunks that are already fresh', async (t) => {
   const { pool, pg: db } = await seeded(t);
   const range = await dataRange(db);
-  const months = monthChunks(range.from, range.to).length;
+  const chunks = Math.ceil(monthChunks(range.from, range.to).length / 3);
   const first = await backfill(db, { ...range, worker: 'test' });
   t.ok(first.every((run) => run.outcome === 'refreshed'));
 
   const again = await backfill(db, { ...range, worker: 'test' });
-  t.same(again.map((run) => run.outcome), Array<string>(months).fill('fresh'), 'without force: every month is fresh');
+  t.same(again.map((run) => run.outcome), Array<string>(chunks).fill('fresh'), 'without force: every chunk is fresh');
 
   const forced = await backfill(db, { ...range, worker: 'test', force: true });
-  t.same(forced.map((run) => run.outcome), Array<string>(months).fill('refreshed'), 'with force: every month recomputed');
+  t.same(forced.map((run) => run.outcome), Array<string>(chunks).fill('refreshed'), 'with force: every chunk recomputed');
   t.ok(forced.every((run) => run.days_recomputed > 0 && run.through === range.to), 'forced runs recompute days');
   t.equal(await differences(pool, range.from, range.to), 0);
 });
@@ -157,10 +159,11 @@ t.test('refresh with no range runs what is due and then nothing', async (t) => {
   t.equal(await differences(pool, range.from, range.to), 0);
 });
 
-t.test('refresh --from --to on the command line: recomputes, then finds every month fresh', async (t) => {
+t.test('refresh --from --to on the command line: recomputes, then finds every chunk fresh', async (t) => {
   const { url, pool, pg: db } = await seeded(t);
   const range = await dataRange(db);
-  const months = monthChunks(range.from, range.to).length;
+  // the CLI's default: three months per chunk
+  const chunks = Math.ceil(monthChunks(range.from, range.to).length / 3);
   const cli = (args: string[]) => new Promise<{ code: number; stdout: string }>((resolve) => {
     const env = { ...process.env, DATABASE_URL: url, ANALYTICS_TIMEZONE: 'UTC' };
     execFile(process.execPath, [CLI, ...args], { env }, (error, stdout) => {
@@ -168,9 +171,9 @@ t.test('refresh --from --to on the command line: recomputes, then finds every mo
     });
   });
   const args = ['refresh', '--from', range.from, '--to', range.to];
-  t.same(await cli(args), { code: 0, stdout: `refresh: ${months} of ${months} months recomputed, 0 already fresh\n` });
-  t.same(await cli(args), { code: 0, stdout: `refresh: 0 of ${months} months recomputed, ${months} already fresh\n` });
-  t.same(await cli([...args, '--force']), { code: 0, stdout: `refresh: ${months} of ${months} months recomputed, 0 already fresh\n` });
+  t.same(await cli(args), { code: 0, stdout: `refresh: ${chunks} of ${chunks} chunks recomputed, 0 already fresh\n` });
+  t.same(await cli(args), { code: 0, stdout: `refresh: 0 of ${chunks} chunks recomputed, ${chunks} already fresh\n` });
+  t.same(await cli([...args, '--force']), { code: 0, stdout: `refresh: ${chunks} of ${chunks} chunks recomputed, 0 already fresh\n` });
   t.equal(await differences(pool, range.from, range.to), 0);
 });
 

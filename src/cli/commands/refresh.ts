@@ -10,8 +10,8 @@ import { createProgress } from '../progress.ts';
 export const refreshHelp = `refresh [--from DATE --to DATE [--force]]
     Without a range: one pass now, what one worker tick does: every due or
     invalidated day/week/month bucket, oldest first.
-    With a range: the backfill of those local days, one calendar month per
-    transaction, with progress; re-running skips months already fresh
+    With a range: the backfill of those local days, three calendar months
+    per transaction, with progress; re-running skips chunks already fresh
     (resumable), unless --force.`;
 
 export async function refreshCommand(argv: readonly string[], config: Config): Promise<void> {
@@ -38,12 +38,12 @@ export async function refreshCommand(argv: readonly string[], config: Config): P
       force: values.force ?? false,
       worker: 'cli',
       signal: stopRequested.signal,
-      onChunk: ({ done, total, chunk, run }) => progress.step(done, total, `${chunk.starts[0]?.slice(0, 7)}: ${describeRun(run)}`),
+      onChunk: ({ done, total, chunk, run }) => progress.step(done, total, `${chunk.starts[0]?.slice(0, 7)}..${chunk.starts.at(-1)?.slice(0, 7)}: ${describeRun(run)}`),
     });
     progress.finish();
     const recomputed = runs.filter((run) => run.outcome === 'refreshed').length;
     const stopped = stopRequested.signal.aborted ? 'stopped early; run the same command again to resume. ' : '';
-    console.log(`refresh: ${stopped}${recomputed} of ${runs.length} months recomputed, ${runs.length - recomputed} already fresh`);
+    console.log(`refresh: ${stopped}${recomputed} of ${runs.length} chunks recomputed, ${runs.length - recomputed} already fresh`);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
