@@ -39,6 +39,11 @@ t.test('usage mistakes exit 2 with one line naming the bad value', async (t) => 
   assertOneLineError(t, await cli(['refresh', '--from', '2026-01-01']), 2, /--from and --to go together/);
   assertOneLineError(t, await cli(['verify', '--from', '2026-02-30', '--to', '2026-03-01']), 2, /--from "2026-02-30": must be a calendar date YYYY-MM-DD/);
   assertOneLineError(t, await cli(['refresh', '--from', '2026-03-02', '--to', '2026-03-01']), 2, /--from 2026-03-02 is after --to 2026-03-01/);
+  assertOneLineError(t, await cli(['refresh', '--force']), 2, /--force goes with --from and --to/);
+  assertOneLineError(t, await cli(['worker', '--poll-seconds', '0']), 2, /--poll-seconds "0": must be a whole number from 1 to 86400/);
+  assertOneLineError(t, await cli(['worker', '--heartbeat-seconds', '5']), 2, /--heartbeat-seconds "5": must be a whole number from 10 to 86400/);
+  assertOneLineError(t, await cli(['worker', '--schema', 'Bad-Name'], { DATABASE_URL: 'postgres://x/y' }), 1,
+    /scheduler option schema: must be a lower-case SQL identifier/);
 });
 
 t.test('configuration mistakes exit 1 with one line naming the variable', async (t) => {
@@ -66,14 +71,14 @@ t.test('on a good database: doctor, seed, migrate twice, summary, migrate down',
   t.match(await cli(['doctor'], env), { code: 0, stdout: /meets the source contract/ });
   t.match(await cli(['seed', '--users', '30', '--days', '20', '--end', '2026-11-28T12:00:00Z'], env),
     { code: 0, stdout: /^seed: 30 users, 144 scenarios, \d+ sessions/ });
-  t.match(await cli(['migrate'], env), { code: 0, stdout: 'migrate up: 0001_analytics-schema\nmigrate up: 0002_sql-core\nmigrate up: 0003_scheduler' });
+  t.match(await cli(['migrate'], env), { code: 0, stdout: 'migrate up: 0001_analytics-schema\nmigrate up: 0002_sql-core\nmigrate up: 0003_scheduler\nmigrate up: 0004_refresh-through-stored-history' });
   t.match(await cli(['migrate', 'up'], env), { code: 0, stdout: 'migrate: already up to date' });
   t.match(await cli(['summary'], env), { code: 0, stdout: /users +30\n.*\nsessions +\d+ \(2026-11-\d\d \.\. 2026-11-28\)/s });
   t.match(await cli(['refresh'], env), { code: 0, stdout: /^refresh: daily:2026-11-\d\d\.\.2026-11-27 \(\d+ buckets\): recomputed \d+ days through 2026-11-27\nrefresh: weekly:2026-11-\d\d: already fresh\n/ });
   t.match(await cli(['refresh'], env), { code: 0, stdout: 'refresh: nothing due\n' }, 'a second pass right after has nothing to do');
   t.match(await cli(['verify', '--from', '2026-11-01', '--to', '2026-11-27'], env),
     { code: 0, stdout: 'verify: every stored aggregate in 2026-11-01 .. 2026-11-27 matches a recomputation' });
-  t.match(await cli(['migrate', 'down'], env), { code: 0, stdout: 'migrate down: 0003_scheduler' });
+  t.match(await cli(['migrate', 'down'], env), { code: 0, stdout: 'migrate down: 0004_refresh-through-stored-history' });
 });
 
 t.test('help lists every command', async (t) => {

@@ -3,7 +3,7 @@
 -- run at once), recomputes whole stale buckets and overwrites them, and
 -- commits or rolls back as one: readers see the old rows until it commits.
 
-create function analytics.record_aggregates(p_days date[], p_weeks date[], p_months date[])
+create or replace function analytics.record_aggregates(p_days date[], p_weeks date[], p_months date[])
 returns void
 language sql
 set search_path = pg_catalog, analytics
@@ -55,7 +55,7 @@ $$;
 comment on function analytics.record_aggregates(date[], date[], date[]) is
   'Writes the outputs of a refresh into analytics_aggregates: daily_activity per day, weekly_content per complete week and scenario, monthly_business per complete month.';
 
-create function analytics.refresh_pending(p_through date default null)
+create or replace function analytics.refresh_pending(p_through date default null)
 returns jsonb
 language plpgsql
 set search_path = pg_catalog, analytics
@@ -63,7 +63,7 @@ as $$
 declare
   v_zone text := analytics.reporting_timezone();
   v_yesterday date := (now() at time zone v_zone)::date - 1;
-  v_through date := least(coalesce(p_through, v_yesterday), v_yesterday);
+  v_through date;
   v_previous date;
   v_activity date[];
   v_signups date[];
@@ -74,12 +74,16 @@ declare
   v_months date[];
   v_business_months date[];
   v_users uuid[];
+  v_all_users boolean;
 begin
   perform pg_advisory_xact_lock(hashtext('analytics.refresh'));
   -- Sorts and hashes of a full rebuild fit in memory; local to this transaction.
   perform set_config('work_mem', '256MB', true);
 
   select materialized_through into v_previous from analytics.settings;
+  -- Never stop short of the stored history: a change to an old day rewrites
+  -- the later stored days that depend on it (rolling windows, snapshots).
+  v_through := least(greatest(coalesce(p_through, v_yesterday), v_previous), v_yesterday);
 
   -- Consume the log rows this transaction can see, for days that are over.
   with taken as (
@@ -164,13 +168,19 @@ begin
     insert into analytics.period_active_users select * from analytics.compute_period_active_users('week', v_weeks);
     insert into analytics.period_active_users select * from analytics.compute_period_active_users('month', v_months);
 
-    -- Progress snapshots of the users whose activity changed, from the first
-    -- changed day on; a long backfill touches most users: rebuild them all.
-    if cardinality(v_days) > 31 then
-      v_users := null;
+    -- Progress snapshots from the first changed day on, each user continuing
+    -- from their last snapshot before it: of the users whose activity changed
+    -- (a few days), or, for a long range (a backfill chunk, a rebuild), of
+    -- every user active since that day, after dropping every snapshot from
+    -- it (each belongs to an active day of such a user). Per user, so a
+    -- backfill in chunks costs the same as one pass over the whole history.
+    v_all_users := cardinality(v_days) > 31;
+    if v_all_users then
+      v_users := array(select distinct a.user_id from analytics.daily_user_activity a
+                       where a.day between v_days[1] and v_through);
     end if;
     delete from analytics.user_progress_snapshots
-    where (v_users is null or user_id = any(v_users)) and snapshot_date >= v_days[1];
+    where (v_all_users or user_id = any(v_users)) and snapshot_date >= v_days[1];
     insert into analytics.user_progress_snapshots
     select * from analytics.compute_user_progress_snapshots(v_users, v_days[1], v_through);
 
@@ -178,12 +188,12 @@ begin
     -- same rows go there too: it is the daily aggregation's output table.
     if to_regclass('public.user_progress_snapshots') is not null then
       delete from public.user_progress_snapshots p
-      where (v_users is null or p.user_id = any(v_users)) and p.snapshot_date >= v_days[1];
+      where (v_all_users or p.user_id = any(v_users)) and p.snapshot_date >= v_days[1];
       insert into public.user_progress_snapshots
         (user_id, snapshot_date, sessions_completed, average_score, total_practice_time, last_active)
       select s.user_id, s.snapshot_date, s.sessions_completed, s.average_score, s.total_practice_time, s.last_active
       from analytics.user_progress_snapshots s
-      where (v_users is null or s.user_id = any(v_users)) and s.snapshot_date >= v_days[1];
+      where (v_all_users or s.user_id = any(v_users)) and s.snapshot_date >= v_days[1];
     end if;
   end if;
 
@@ -238,7 +248,7 @@ $$;
 comment on function analytics.refresh_pending(date) is
   'Recomputes every stale bucket (from the invalidation log) and every day that has ended since the last run, up to p_through (default and maximum: yesterday, local). Idempotent, transactional, single-flight. Returns what it did as JSON.';
 
-create function analytics.refresh_range(p_from date, p_to date)
+create or replace function analytics.refresh_range(p_from date, p_to date)
 returns jsonb
 language plpgsql
 set search_path = pg_catalog, analytics
@@ -263,14 +273,14 @@ $$;
 comment on function analytics.refresh_range(date, date) is
   'Recomputes every bucket of local days p_from .. p_to (inclusive; days after yesterday are skipped), plus anything else pending: the backfill. Idempotent and transactional.';
 
-create function analytics.refresh_daily(p_day date)
+create or replace function analytics.refresh_daily(p_day date)
 returns jsonb
 language sql
 set search_path = pg_catalog, analytics
 as $$ select analytics.refresh_range(p_day, p_day) $$;
 comment on function analytics.refresh_daily(date) is 'Recomputes one local day (user progress, session and content rollups, rolling active users). Idempotent and transactional.';
 
-create function analytics.refresh_weekly(p_week_start date)
+create or replace function analytics.refresh_weekly(p_week_start date)
 returns jsonb
 language plpgsql
 set search_path = pg_catalog, analytics
@@ -285,7 +295,7 @@ end
 $$;
 comment on function analytics.refresh_weekly(date) is 'Recomputes one ISO week (Monday p_week_start to Sunday): its days, weekly active users, retention and weekly content records. Idempotent and transactional.';
 
-create function analytics.refresh_monthly(p_month_start date)
+create or replace function analytics.refresh_monthly(p_month_start date)
 returns jsonb
 language plpgsql
 set search_path = pg_catalog, analytics

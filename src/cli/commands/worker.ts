@@ -2,7 +2,6 @@ import type { Config } from '../../config.ts';
 import { startScheduler } from '../../scheduler/scheduler.ts';
 import { requireDatabaseUrl } from '../database-url.ts';
 import { flagValue, parseFlags, wholeNumber } from '../options.ts';
-import { z } from 'zod';
 
 export const workerHelp = `worker [--schema NAME] [--heartbeat-seconds N] [--retry-delay-seconds N]
        [--poll-seconds N] [--supervise-seconds N]
@@ -20,6 +19,14 @@ export async function workerCommand(argv: readonly string[], config: Config): Pr
   });
   const seconds = (flag: keyof typeof values, min: number) =>
     values[flag] === undefined ? undefined : flagValue(flag, wholeNumber(min, 86_400), values[flag]);
+  // flags first: a usage mistake is reported before anything else
+  const tuning = {
+    ...(values.schema === undefined ? {} : { schema: values.schema }),
+    ...optional('heartbeatSeconds', seconds('heartbeat-seconds', 10)),
+    ...optional('retryDelaySeconds', seconds('retry-delay-seconds', 1)),
+    ...optional('pollingIntervalSeconds', seconds('poll-seconds', 1)),
+    ...optional('superviseIntervalSeconds', seconds('supervise-seconds', 1)),
+  };
   const databaseUrl = requireDatabaseUrl(config);
   const stopRequested = new AbortController();
   const onSignal = () => stopRequested.abort();
@@ -30,11 +37,7 @@ export async function workerCommand(argv: readonly string[], config: Config): Pr
       databaseUrl,
       timezone: config.timezone,
       signal: stopRequested.signal,
-      ...(values.schema === undefined ? {} : { schema: flagValue('schema', z.string(), values.schema) }),
-      ...optional('heartbeatSeconds', seconds('heartbeat-seconds', 10)),
-      ...optional('retryDelaySeconds', seconds('retry-delay-seconds', 1)),
-      ...optional('pollingIntervalSeconds', seconds('poll-seconds', 1)),
-      ...optional('superviseIntervalSeconds', seconds('supervise-seconds', 1)),
+      ...tuning,
     });
     if (!stopRequested.signal.aborted) {
       await new Promise((resolve) => stopRequested.signal.addEventListener('abort', resolve, { once: true }));
