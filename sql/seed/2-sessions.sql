@@ -95,6 +95,10 @@ inserted_sessions as (
     coalesce(g.started_at + g.duration_seconds * interval '1 second', g.started_at)
   from generated g
   join praxis_seed.scenarios sc using (scenario_no)
+  -- in arrival order, as a live platform's table is laid out on disk: reads
+  -- of a time range (a refresh, a backfill chunk) then touch that range's
+  -- pages only, as they would in production
+  order by g.started_at
 )
 insert into public.feedback_reports (id, session_id, score_raw, criteria_scores, created_at)
 select
@@ -120,4 +124,5 @@ from (
 cross join praxis_seed.params p
 join praxis_seed.criteria_profiles cp
   on cp.profile_no = (r.profession_no * 51 + r.score_raw / 10) * 8
-                     + floor(praxis_seed.unit(p.seed, r.k, 21) * 8)::int;
+                     + floor(praxis_seed.unit(p.seed, r.k, 21) * 8)::int
+order by r.started_at;  -- arrival order, like the sessions
