@@ -60,11 +60,13 @@ export async function refreshDue(
   return results;
 }
 
-// Three months per transaction: each pass has fixed costs (rolling windows
-// past its last day, snapshots continued per user, retention, statistics), so
-// one month per pass cost 39% more than one pass over everything, three
-// months 6% (BENCHMARKS.md), while an interruption loses at most a quarter.
-export const DEFAULT_MONTHS_PER_CHUNK = 3;
+// Six months per transaction: each pass has fixed costs (the 29 days before
+// it re-read for rolling windows, each active user's last snapshot looked up,
+// retention cells of every earlier cohort, statistics), so smaller chunks cost
+// more in total: at 5M sessions over two years, 3 months per pass took 20%
+// longer than one pass over everything and 6 months 9% (BENCHMARKS.md). An
+// interruption loses at most the chunk under way.
+export const DEFAULT_MONTHS_PER_CHUNK = 6;
 
 export type BackfillOptions = {
   readonly from: string;
@@ -72,7 +74,7 @@ export type BackfillOptions = {
   /** Recompute chunks that are already fresh too. */
   readonly force?: boolean;
   readonly worker: string;
-  /** Calendar months per transaction (default 3): more is faster, and loses more on an interruption. */
+  /** Calendar months per transaction (default 6): more is faster, and loses more on an interruption. */
   readonly monthsPerChunk?: number;
   readonly onChunk?: (progress: { done: number; total: number; chunk: Batch; run: RefreshRun }) => void;
   /** Stops between chunks (each chunk is committed or not at all). */

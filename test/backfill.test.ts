@@ -10,7 +10,7 @@ import t, { type Test } from 'tap';
 import { z } from 'zod';
 import { sql, type DatabasePool } from 'slonik';
 import { createPgPool } from '../src/db/pg-pool.ts';
-import { backfill, batchDueBuckets, monthChunks, refreshDue } from '../src/refresh.ts';
+import { backfill, batchDueBuckets, DEFAULT_MONTHS_PER_CHUNK, monthChunks, refreshDue } from '../src/refresh.ts';
 import { dueBuckets, localYesterday, type DueBucket } from '../src/scheduler/buckets.ts';
 import { startScheduler } from '../src/scheduler/scheduler.ts';
 import { seed } from '../src/seed.ts';
@@ -100,7 +100,7 @@ t.test('backfill resumes after an interruption and ends equal to an uninterrupte
 t.test('--force recomputes chunks that are already fresh', async (t) => {
   const { pool, pg: db } = await seeded(t);
   const range = await dataRange(db);
-  const chunks = Math.ceil(monthChunks(range.from, range.to).length / 3);
+  const chunks = Math.ceil(monthChunks(range.from, range.to).length / DEFAULT_MONTHS_PER_CHUNK);
   const first = await backfill(db, { ...range, worker: 'test' });
   t.ok(first.every((run) => run.outcome === 'refreshed'));
 
@@ -162,8 +162,8 @@ t.test('refresh with no range runs what is due and then nothing', async (t) => {
 t.test('refresh --from --to on the command line: recomputes, then finds every chunk fresh', async (t) => {
   const { url, pool, pg: db } = await seeded(t);
   const range = await dataRange(db);
-  // the CLI's default: three months per chunk
-  const chunks = Math.ceil(monthChunks(range.from, range.to).length / 3);
+  // the default chunk size
+  const chunks = Math.ceil(monthChunks(range.from, range.to).length / DEFAULT_MONTHS_PER_CHUNK);
   const cli = (args: string[]) => new Promise<{ code: number; stdout: string }>((resolve) => {
     const env = { ...process.env, DATABASE_URL: url, ANALYTICS_TIMEZONE: 'UTC' };
     execFile(process.execPath, [CLI, ...args], { env }, (error, stdout) => {

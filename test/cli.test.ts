@@ -39,7 +39,9 @@ t.test('usage mistakes exit 2 with one line naming the bad value', async (t) => 
   assertOneLineError(t, await cli(['refresh', '--from', '2026-01-01']), 2, /--from and --to go together/);
   assertOneLineError(t, await cli(['verify', '--from', '2026-02-30', '--to', '2026-03-01']), 2, /--from "2026-02-30": must be a calendar date YYYY-MM-DD/);
   assertOneLineError(t, await cli(['refresh', '--from', '2026-03-02', '--to', '2026-03-01']), 2, /--from 2026-03-02 is after --to 2026-03-01/);
-  assertOneLineError(t, await cli(['refresh', '--force']), 2, /--force goes with --from and --to/);
+  assertOneLineError(t, await cli(['refresh', '--force']), 2, /--force and --months-per-chunk go with --from and --to/);
+  assertOneLineError(t, await cli(['refresh', '--from', '2026-01-01', '--to', '2026-02-01', '--months-per-chunk', '0']), 2,
+    /--months-per-chunk "0": must be a whole number from 1 to 120/);
   assertOneLineError(t, await cli(['worker', '--poll-seconds', '0']), 2, /--poll-seconds "0": must be a whole number from 1 to 86400/);
   assertOneLineError(t, await cli(['worker', '--heartbeat-seconds', '5']), 2, /--heartbeat-seconds "5": must be a whole number from 10 to 86400/);
   assertOneLineError(t, await cli(['worker', '--schema', 'Bad-Name'], { DATABASE_URL: 'postgres://x/y' }), 1,

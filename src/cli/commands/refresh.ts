@@ -1,23 +1,33 @@
 import type { Config } from '../../config.ts';
 import { connectPgPool } from '../../db/pg-pool.ts';
-import { backfill, describeBatch, describeRun, refreshDue } from '../../refresh.ts';
+import { backfill, DEFAULT_MONTHS_PER_CHUNK, describeBatch, describeRun, refreshDue } from '../../refresh.ts';
 import { applyReportingTimezone } from '../../scheduler/buckets.ts';
 import { requireDatabaseUrl } from '../database-url.ts';
 import { parseDateRange } from '../date-range.ts';
-import { parseFlags, UsageError } from '../options.ts';
+import { flagValue, parseFlags, UsageError, wholeNumber } from '../options.ts';
 import { createProgress } from '../progress.ts';
 
-export const refreshHelp = `refresh [--from DATE --to DATE [--force]]
+export const refreshHelp = `refresh [--from DATE --to DATE [--force] [--months-per-chunk N]]
     Without a range: one pass now, what one worker tick does: every due or
     invalidated day/week/month bucket, oldest first.
-    With a range: the backfill of those local days, three calendar months
-    per transaction, with progress; re-running skips chunks already fresh
-    (resumable), unless --force.`;
+    With a range: the backfill of those local days, N calendar months per
+    transaction (--months-per-chunk, default 6), with progress; re-running
+    skips chunks already fresh (resumable), unless --force.`;
 
 export async function refreshCommand(argv: readonly string[], config: Config): Promise<void> {
-  const { values } = parseFlags(argv, { from: { type: 'string' }, to: { type: 'string' }, force: { type: 'boolean' } });
+  const { values } = parseFlags(argv, {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    force: { type: 'boolean' },
+    'months-per-chunk': { type: 'string' },
+  });
   const range = parseDateRange(values.from, values.to);
-  if (values.force && !range) throw new UsageError('--force goes with --from and --to');
+  if ((values.force || values['months-per-chunk'] !== undefined) && !range) {
+    throw new UsageError('--force and --months-per-chunk go with --from and --to');
+  }
+  const monthsPerChunk = values['months-per-chunk'] === undefined
+    ? DEFAULT_MONTHS_PER_CHUNK
+    : flagValue('months-per-chunk', wholeNumber(1, 120), values['months-per-chunk']);
   const pool = await connectPgPool(requireDatabaseUrl(config), { max: 1 });
   const stopRequested = new AbortController();
   const onSignal = () => stopRequested.abort();
@@ -36,6 +46,7 @@ export async function refreshCommand(argv: readonly string[], config: Config): P
     const runs = await backfill(pool, {
       ...range,
       force: values.force ?? false,
+      monthsPerChunk,
       worker: 'cli',
       signal: stopRequested.signal,
       onChunk: ({ done, total, chunk, run }) => progress.step(done, total, `${chunk.starts[0]?.slice(0, 7)}..${chunk.starts.at(-1)?.slice(0, 7)}: ${describeRun(run)}`),
