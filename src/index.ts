@@ -18,3 +18,11 @@ export {
 export { startScheduler, DEFAULT_SCHEDULES, type Scheduler, type SchedulerOptions } from './scheduler/scheduler.ts';
 export { verify, storedSpan, type Difference } from './verify.ts';
 export { summarizeDatabase, countPlatformRows, type DatabaseSummary, type PlatformCounts } from './summary.ts';
+export {
+  parseMetricRequest,
+  InvalidParameter,
+  METRICS,
+  DEFAULT_MAX_RANGE_DAYS,
+  type MetricRequest,
+  type MetricGroup,
+} from './api/request.ts';

@@ -1,0 +1,103 @@
+// The query parameters of the admin analytics endpoints, validated by zod:
+// the same schemas will validate HTTP requests, type library calls and
+// generate the OpenAPI document. A bad request becomes one InvalidParameter
+// that names the parameter and what is allowed (HTTP 400).
+import { z } from 'zod';
+import { AnalyticsError } from '../errors.ts';
+
+export const METRICS = {
+  users: [
+    'active_users', 'new_users', 'sessions_started', 'sessions_completed', 'completion_rate',
+    'average_score', 'practice_time', 'retention', 'strength_areas', 'score_progression',
+  ],
+  content: ['popular_scenarios', 'completion_rates', 'average_scores', 'time_distribution', 'scenario_performance'],
+  business: ['active_users', 'subscriptions', 'usage_patterns', 'retention'],
+} as const;
+export type MetricGroup = keyof typeof METRICS;
+
+/** Users metrics that take a userId, and the one that needs it. */
+const PER_USER = new Set(['sessions_started', 'sessions_completed', 'completion_rate', 'average_score', 'practice_time', 'strength_areas', 'score_progression']);
+const NEEDS_USER = new Set(['score_progression']);
+
+export const DEFAULT_MAX_RANGE_DAYS = 3 * 366;
+
+/** A request that names a bad value; the message says what is allowed. */
+export class InvalidParameter extends AnalyticsError {
+  override name = 'InvalidParameter';
+  readonly parameter: string;
+
+  constructor(parameter: string, message: string) {
+    super(`${parameter}: ${message}`);
+    this.parameter = parameter;
+  }
+}
+
+const isoDate = z.iso.date({ error: 'must be a calendar date YYYY-MM-DD' });
+const uuid = z.uuid({ error: 'must be a UUID' });
+
+function requestSchema(group: MetricGroup) {
+  return z.strictObject({
+    startDate: isoDate,
+    endDate: isoDate,
+    metric: z.enum(METRICS[group], { error: `must be one of: ${METRICS[group].join(', ')}` }),
+    granularity: z.enum(['day', 'week', 'month'], { error: 'must be one of: day, week, month' }).default('day'),
+    format: z.enum(['json', 'csv'], { error: 'must be one of: json, csv' }).default('json'),
+    ...(group === 'users' ? { userId: uuid.optional() } : {}),
+    ...(group === 'content'
+      ? {
+          scenarioId: uuid.optional(),
+          difficultyLevel: z.string().min(1).max(50).optional(),
+          limit: z.coerce.number({ error: 'must be a whole number from 1 to 1000' })
+            .int('must be a whole number from 1 to 1000').min(1, 'must be a whole number from 1 to 1000')
+            .max(1000, 'must be a whole number from 1 to 1000').optional(),
+        }
+      : {}),
+  });
+}
+
+export type MetricRequest = {
+  readonly group: MetricGroup;
+  readonly metric: string;
+  readonly startDate: string;
+  readonly endDate: string;
+  readonly granularity: 'day' | 'week' | 'month';
+  readonly format: 'json' | 'csv';
+  readonly userId?: string;
+  readonly scenarioId?: string;
+  readonly difficultyLevel?: string;
+  readonly limit?: number;
+};
+
+/** Validates raw query parameters (strings) of one endpoint; throws InvalidParameter. */
+export function parseMetricRequest(
+  group: MetricGroup,
+  query: Record<string, unknown>,
+  maxRangeDays: number = DEFAULT_MAX_RANGE_DAYS,
+): MetricRequest {
+  const parsed = requestSchema(group).safeParse(query);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    if (issue?.code === 'unrecognized_keys') {
+      const allowed = Object.keys(requestSchema(group).shape).join(', ');
+      throw new InvalidParameter(issue.keys[0] ?? '?', `unknown parameter; allowed: ${allowed}`);
+    }
+    const parameter = String(issue?.path[0] ?? 'query');
+    const message = issue?.code === 'invalid_type' && query[parameter] === undefined ? 'is required' : issue?.message ?? 'is invalid';
+    throw new InvalidParameter(parameter, message);
+  }
+  const request = { group, ...parsed.data } as MetricRequest;
+  if (request.startDate > request.endDate) {
+    throw new InvalidParameter('startDate', `${request.startDate} is after endDate ${request.endDate}`);
+  }
+  const days = (Date.parse(request.endDate) - Date.parse(request.startDate)) / 86_400_000 + 1;
+  if (days > maxRangeDays) {
+    throw new InvalidParameter('endDate', `the range is ${days} days; at most ${maxRangeDays} are allowed`);
+  }
+  if (request.userId !== undefined && !PER_USER.has(request.metric)) {
+    throw new InvalidParameter('userId', `metric ${request.metric} is platform-wide; per user: ${[...PER_USER].join(', ')}`);
+  }
+  if (request.userId === undefined && NEEDS_USER.has(request.metric)) {
+    throw new InvalidParameter('userId', `metric ${request.metric} needs a userId`);
+  }
+  return request;
+}
