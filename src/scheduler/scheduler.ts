@@ -194,8 +194,9 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
       const attempt = Math.max(...jobs.map((job) => job.retryCount)) + 1;
       const attempts = settings.retryLimit + 1;
       const next = attempt < attempts ? 'will retry' : `giving up, moved to ${DEAD_LETTER_QUEUE}`;
-      log(`worker: ${batch} failed (attempt ${attempt} of ${attempts}, ${next}): ${oneLine(error)}`);
+      // recorded first: once the line is logged, refresh_status shows it
       await recordRefreshFailure(pool, granularity, starts, startedAt, oneLine(error), settings.name).catch(() => {});
+      log(`worker: ${batch} failed (attempt ${attempt} of ${attempts}, ${next}): ${oneLine(error)}`);
       throw error;
     }
   }
