@@ -33,7 +33,7 @@ export class InvalidParameter extends AnalyticsError {
 }
 
 const isoDate = z.iso.date({ error: 'must be a calendar date YYYY-MM-DD' });
-const uuid = z.uuid({ error: 'must be a UUID' });
+const uuid = z.guid({ error: 'must be a UUID' });
 
 function requestSchema(group: MetricGroup) {
   return z.strictObject({

@@ -1,0 +1,106 @@
+// Runs a validated metric request. JSON: one statement through slonik that
+// returns the reporting zone, the last refresh and the rows aggregated to
+// JSON by Postgres, validated by the metric's zod schema. CSV: `COPY (the
+// same call) TO STDOUT` through a plain pg client (slonik has no COPY),
+// streamed to any writable so memory stays flat whatever the row count.
+import { pipeline } from 'node:stream/promises';
+import type { Writable } from 'node:stream';
+import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { sql, type DatabasePool } from 'slonik';
+import { z } from 'zod';
+import { csvSelectList, rowSchema, type Column } from './columns.ts';
+import { metricDefinition, type Argument } from './metrics.ts';
+import type { MetricRequest } from './request.ts';
+
+export type MetricRow = Record<string, string | number | boolean | null>;
+
+export type MetricResponse = {
+  readonly metric: string;
+  readonly granularity: 'day' | 'week' | 'month' | null;
+  readonly startDate: string;
+  readonly endDate: string;
+  /** IANA zone the dates and buckets are in. */
+  readonly timezone: string;
+  /** When the last successful refresh committed (null before the first one). */
+  readonly dataAsOf: string | null;
+  readonly rows: readonly MetricRow[];
+};
+
+const castArgument = (argument: Argument) => {
+  switch (argument.type) {
+    case 'date': return sql.fragment`${argument.value}::date`;
+    case 'uuid': return sql.fragment`${argument.value}::uuid`;
+    case 'integer': return sql.fragment`${argument.value}::integer`;
+    case 'text': return sql.fragment`${argument.value}::text`;
+  }
+};
+
+const selectColumn = (column: Column) =>
+  sql.fragment`${sql.identifier([column.source ?? column.name])} as ${sql.identifier([column.name])}`;
+
+const envelope = (columns: readonly Column[]) =>
+  z.object({
+    timezone: z.string(),
+    data_as_of: z.string().nullable(),
+    rows: z.array(rowSchema(columns)),
+  });
+
+export async function queryMetric(pool: DatabasePool, request: MetricRequest): Promise<MetricResponse> {
+  const definition = metricDefinition(request);
+  const { fn, args } = definition.call(request);
+  const result = await pool.one(sql.type(envelope(definition.columns))`
+    select s.reporting_timezone as timezone, s.last_refresh_at as data_as_of,
+           (select coalesce(json_agg(r), '[]') from (
+              select ${sql.join(definition.columns.map(selectColumn), sql.fragment`, `)}
+              from ${sql.identifier(['analytics', fn])}(${sql.join(args.map(castArgument), sql.fragment`, `)})
+            ) r) as rows
+    from analytics.settings s`);
+  return {
+    metric: request.metric,
+    granularity: definition.granularity(request),
+    startDate: request.startDate,
+    endDate: request.endDate,
+    timezone: result.timezone,
+    dataAsOf: result.data_as_of,
+    rows: result.rows,
+  };
+}
+
+const literal = (argument: Argument) =>
+  `${argument.value === null ? 'null' : pg.escapeLiteral(String(argument.value))}::${argument.type}`;
+
+/**
+ * The COPY statement of a request's CSV. Arguments are inlined as quoted
+ * literals (COPY takes no bind parameters); every value was validated first.
+ */
+export function csvCopyStatement(request: MetricRequest): string {
+  const definition = metricDefinition(request);
+  const { fn, args } = definition.call(request);
+  return `copy (select ${csvSelectList(definition.columns)} from analytics.${fn}(${args.map(literal).join(', ')}))`
+    + ' to stdout with (format csv, header)';
+}
+
+/** A file name for the CSV of a request, e.g. users-sessions_started-2026-01-01-2026-01-31.csv */
+export const csvFileName = (request: MetricRequest): string =>
+  `${request.group}-${request.metric}-${request.startDate}-${request.endDate}.csv`;
+
+/**
+ * Streams the CSV of a request into `destination` through one client of
+ * `pool`. If the destination fails or closes early, the client is discarded
+ * (not returned to the pool), which ends the COPY on the server.
+ */
+export async function copyMetricCsv(pool: pg.Pool, request: MetricRequest, destination: Writable): Promise<void> {
+  await copyCsv(pool, csvCopyStatement(request), destination);
+}
+
+export async function copyCsv(pool: pg.Pool, copyStatement: string, destination: Writable): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await pipeline(client.query(copyTo(copyStatement)), destination);
+    client.release();
+  } catch (error) {
+    client.release(error instanceof Error ? error : true);
+    throw error;
+  }
+}

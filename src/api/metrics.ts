@@ -1,0 +1,180 @@
+// What each metric of the admin API reads: the SQL function it calls (all in
+// schema analytics, see sql/api/metrics.sql and sql/core/05-reports.sql),
+// with which arguments, and the columns of its rows. This is the whole,
+// fixed list (spec 7: no custom report builder).
+import type { Column } from './columns.ts';
+import type { MetricGroup, MetricRequest } from './request.ts';
+import type { METRICS } from './request.ts';
+
+export type Argument = { readonly type: 'text' | 'date' | 'uuid' | 'integer'; readonly value: string | number | null };
+
+export type MetricDefinition = {
+  readonly description: string;
+  readonly columns: readonly Column[];
+  /** analytics.<function> and its arguments, in order. */
+  readonly call: (request: MetricRequest) => { readonly fn: string; readonly args: readonly Argument[] };
+  /** The bucket size of the rows: the requested one for series, fixed or none for tables. */
+  readonly granularity: (request: MetricRequest) => 'day' | 'week' | 'month' | null;
+};
+
+const date = (value: string): Argument => ({ type: 'date', value });
+const text = (value: string | null | undefined): Argument => ({ type: 'text', value: value ?? null });
+const uuid = (value: string | undefined): Argument => ({ type: 'uuid', value: value ?? null });
+const integer = (value: number | null): Argument => ({ type: 'integer', value });
+const range = (request: MetricRequest) => [date(request.startDate), date(request.endDate)];
+
+export const SERIES_COLUMNS = [
+  { name: 'bucket', kind: 'date', description: 'First local day of the bucket (day, ISO week from Monday, or month).' },
+  { name: 'value', kind: 'number', description: 'The metric for the bucket: 0 for a count with nothing in it, null for a rate or mean with nothing to divide.' },
+  { name: 'complete', kind: 'flag', description: 'False while the bucket is not over yet (its numbers can still change).' },
+] as const satisfies readonly Column[];
+
+export const RETENTION_COLUMNS = [
+  { name: 'cohort', kind: 'date', description: 'Monday of the signup week.' },
+  { name: 'cohort_size', kind: 'count', description: 'Users who signed up that week.' },
+  { name: 'week_offset', kind: 'count', description: 'Weeks after the signup week (0 = the signup week).' },
+  { name: 'retained', kind: 'count', description: 'Cohort users with a session in week cohort + week_offset.' },
+  { name: 'rate', kind: 'number', description: 'retained / cohort_size, 0-1; null for an empty cohort.' },
+] as const satisfies readonly Column[];
+
+export const ACTIVE_USERS_COLUMNS = [
+  { name: 'bucket', kind: 'date', description: 'Local day.', source: 'day' },
+  { name: 'dau', kind: 'count', description: 'Distinct users with a session that day.' },
+  { name: 'wau', kind: 'count', description: 'Distinct users over the 7 days ending that day.' },
+  { name: 'mau', kind: 'count', description: 'Distinct users over the 30 days ending that day.' },
+  { name: 'stickiness', kind: 'number', description: 'dau / mau, 0-1; null when mau is 0.' },
+] as const satisfies readonly Column[];
+
+export const SUBSCRIPTION_COLUMNS = [
+  { name: 'bucket', kind: 'date', description: 'First day of the calendar month.' },
+  { name: 'active_subscribers', kind: 'count', description: 'Subscriptions paying at the end of the month.' },
+  { name: 'new_subscribers', kind: 'count', description: 'Subscriptions whose paid start falls in the month.' },
+  { name: 'churned_subscribers', kind: 'count', description: 'Subscriptions that ended in the month after their paid start.' },
+  { name: 'mrr_cents', kind: 'number', description: 'Monthly recurring revenue of the active subscribers, in cents (quarterly and annual plans normalised to one month; one currency).' },
+  { name: 'churn_rate', kind: 'number', description: 'churned / paying at the start of the month, 0-1; null when none were paying.' },
+  { name: 'trial_conversion', kind: 'number', description: 'Trials ending in the month that converted (not ended by the trial end), 0-1; null when no trial ended.' },
+  { name: 'complete', kind: 'flag', description: 'False while the month is not over yet.' },
+] as const satisfies readonly Column[];
+
+export const USAGE_PATTERN_COLUMNS = [
+  { name: 'weekday', kind: 'count', description: 'ISO weekday: 1 = Monday .. 7 = Sunday.' },
+  { name: 'hour', kind: 'count', description: 'Local hour, 0-23.' },
+  { name: 'sessions', kind: 'count', description: 'Sessions started in that weekday and hour over the range.' },
+] as const satisfies readonly Column[];
+
+export const SCENARIO_COLUMNS = [
+  { name: 'scenario_id', kind: 'uuid', description: 'Platform scenario id.' },
+  { name: 'title', kind: 'text', description: 'Scenario title (null if the scenario was deleted).' },
+  { name: 'difficulty_level', kind: 'text', description: 'Difficulty level as the platform names it.' },
+  { name: 'usage_count', kind: 'count', description: 'Sessions started on the scenario.' },
+  { name: 'sessions_completed', kind: 'count', description: 'Of those, sessions completed.' },
+  { name: 'completion_rate', kind: 'number', description: 'completed / finished (not in progress), 0-1; null when none finished.' },
+  { name: 'average_score', kind: 'number', description: 'Mean score of completed scored sessions, 0-500; null when none.' },
+  { name: 'average_completion_time', kind: 'number', description: 'Mean duration of completed sessions, seconds; null when none.' },
+] as const satisfies readonly Column[];
+
+export const STRENGTH_AREA_COLUMNS = [
+  { name: 'criterion', kind: 'text', description: 'Feedback criterion, as named in feedback_reports.criteria_scores.' },
+  { name: 'average_score', kind: 'number', description: 'Mean score of the criterion (its own scale).' },
+  { name: 'reports', kind: 'count', description: 'Feedback reports that scored the criterion.' },
+] as const satisfies readonly Column[];
+
+export const TIME_DISTRIBUTION_COLUMNS = [
+  { name: 'from_minutes', kind: 'count', description: 'Start of the 5-minute bin (inclusive).' },
+  { name: 'to_minutes', kind: 'count', description: 'End of the bin (exclusive).' },
+  { name: 'sessions', kind: 'count', description: 'Completed sessions whose duration falls in the bin; empty bins are omitted.' },
+] as const satisfies readonly Column[];
+
+const requested = (request: MetricRequest) => request.granularity;
+
+function series(metric: string, description: string): MetricDefinition {
+  return {
+    description,
+    columns: SERIES_COLUMNS,
+    granularity: requested,
+    call: (request) => ({
+      fn: 'metric_series',
+      args: [text(metric), ...range(request), text(request.granularity), uuid(request.userId),
+        uuid(request.scenarioId), text(request.difficultyLevel)],
+    }),
+  };
+}
+
+const retention: MetricDefinition = {
+  description: 'Weekly signup cohorts: for every cohort week in the range and every week offset up to the week of endDate, the users retained.',
+  columns: RETENTION_COLUMNS,
+  granularity: () => 'week',
+  call: (request) => ({ fn: 'retention', args: range(request) }),
+};
+
+function scenarios(description: string, defaultLimit: number | null): MetricDefinition {
+  return {
+    description,
+    columns: SCENARIO_COLUMNS,
+    granularity: () => null,
+    call: (request) => ({
+      fn: 'scenario_report',
+      args: [...range(request), uuid(request.scenarioId), text(request.difficultyLevel), integer(request.limit ?? defaultLimit)],
+    }),
+  };
+}
+
+export const METRIC_DEFINITIONS: { readonly [G in MetricGroup]: Record<(typeof METRICS)[G][number], MetricDefinition> } = {
+  users: {
+    active_users: series('active_users', 'Distinct users with a session in the bucket.'),
+    new_users: series('new_users', 'Users who signed up in the bucket.'),
+    sessions_started: series('sessions_started', 'Sessions started in the bucket (platform-wide, or the userId\'s).'),
+    sessions_completed: series('sessions_completed', 'Sessions started in the bucket that are completed.'),
+    completion_rate: series('completion_rate', 'Completed / finished (not in progress) sessions started in the bucket, 0-1.'),
+    average_score: series('average_score', 'Mean overall score (0-500) of completed scored sessions started in the bucket.'),
+    practice_time: series('practice_time', 'Minutes of practice: the summed durations of sessions started in the bucket.'),
+    retention,
+    strength_areas: {
+      description: 'Mean score per feedback criterion over the reports of sessions started in the range (platform-wide, or the userId\'s).',
+      columns: STRENGTH_AREA_COLUMNS,
+      granularity: () => null,
+      call: (request) => ({ fn: 'strength_areas', args: [...range(request), uuid(request.userId)] }),
+    },
+    score_progression: series('score_progression', 'The userId\'s mean overall score (0-500) per bucket; needs userId.'),
+  },
+  content: {
+    popular_scenarios: scenarios('The most used scenarios, most sessions started first (limit, default 10).', 10),
+    completion_rates: series('completion_rate', 'Completion rate (0-1) per bucket of the selected scenarios (all, scenarioId, and/or difficultyLevel).'),
+    average_scores: series('average_score', 'Mean overall score (0-500) per bucket of the selected scenarios.'),
+    time_distribution: {
+      description: 'Histogram of completed sessions\' durations in 5-minute bins, for the selected scenarios.',
+      columns: TIME_DISTRIBUTION_COLUMNS,
+      granularity: () => null,
+      call: (request) => ({
+        fn: 'content_time_distribution',
+        args: [...range(request), uuid(request.scenarioId), text(request.difficultyLevel)],
+      }),
+    },
+    scenario_performance: scenarios('One row per scenario used in the range with all content metrics, most used first.', null),
+  },
+  business: {
+    active_users: {
+      description: 'Per day: dau, wau, mau and stickiness (dau / mau).',
+      columns: ACTIVE_USERS_COLUMNS,
+      granularity: () => 'day',
+      call: (request) => ({ fn: 'active_users', args: range(request) }),
+    },
+    subscriptions: {
+      description: 'Per calendar month: subscribers, new, churned, MRR, churn rate and trial conversion.',
+      columns: SUBSCRIPTION_COLUMNS,
+      granularity: () => 'month',
+      call: (request) => ({ fn: 'subscription_metrics', args: range(request) }),
+    },
+    usage_patterns: {
+      description: 'Sessions started per ISO weekday and local hour over the range (all 168 cells).',
+      columns: USAGE_PATTERN_COLUMNS,
+      granularity: () => null,
+      call: (request) => ({ fn: 'usage_patterns', args: range(request) }),
+    },
+    retention,
+  },
+};
+
+export function metricDefinition(request: MetricRequest): MetricDefinition {
+  return (METRIC_DEFINITIONS[request.group] as Record<string, MetricDefinition>)[request.metric] as MetricDefinition;
+}
