@@ -27,4 +27,17 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: { URL: 'readonly' } },
   },
+  {
+    // the dashboard's script runs in the browser as a classic script
+    files: ['dashboard/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        ['document', 'location', 'history', 'sessionStorage', 'fetch', 'URL', 'URLSearchParams', 'Node', 'setTimeout', 'console', 'uPlot']
+          .map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );

@@ -11,6 +11,11 @@ export type Config = {
   /** Where the embedded server (demo only) keeps its data. */
   readonly embeddedDataDir: string;
   readonly embeddedPort: number;
+  /** Bearer token of the standalone admin server (`serve`). */
+  readonly adminToken: string | undefined;
+  /** Where `serve` and `demo` listen. */
+  readonly host: string;
+  readonly port: number;
 };
 
 const isTimeZone = (name: string): boolean => {
@@ -38,6 +43,14 @@ const EnvironmentSchema = z.object({
     .min(1024, 'must be a port from 1024 to 65535')
     .max(65535, 'must be a port from 1024 to 65535')
     .default(54329),
+  ANALYTICS_ADMIN_TOKEN: z.string().optional(),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(0, 'must be a port from 0 to 65535')
+    .max(65535, 'must be a port from 0 to 65535')
+    .default(3000),
 });
 
 export function readConfig(environment: NodeJS.ProcessEnv = process.env): Config {
@@ -54,5 +67,8 @@ export function readConfig(environment: NodeJS.ProcessEnv = process.env): Config
     timezone: parsed.data.ANALYTICS_TIMEZONE,
     embeddedDataDir: parsed.data.ANALYTICS_DATA_DIR,
     embeddedPort: parsed.data.ANALYTICS_EMBEDDED_PORT,
+    adminToken: parsed.data.ANALYTICS_ADMIN_TOKEN,
+    host: parsed.data.HOST,
+    port: parsed.data.PORT,
   };
 }

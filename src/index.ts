@@ -7,6 +7,14 @@ export { migrate, type MigrateOptions, type MigrateResult } from './migrate.ts';
 export { seed, type SeedOptions, type SeedResult } from './seed.ts';
 export { backfill, refreshDue, type BackfillOptions, type BatchResult } from './refresh.ts';
 export { createPgPool, connectPgPool } from './db/pg-pool.ts';
+export { createAnalytics, type Analytics, type AnalyticsOptions, type MetricQuery } from './analytics.ts';
+export { startServer, API_PREFIX, type AnalyticsServer, type ServerOptions } from './api/server.ts';
+export { analyticsRoutes, type AnalyticsRoutesOptions, type ErrorBody } from './api/plugin.ts';
+export { bearerAuth } from './api/bearer-auth.ts';
+export { queryMetric, copyMetricCsv, openMetricCsv, type MetricResponse, type MetricRow } from './api/metric-query.ts';
+export { METRIC_DEFINITIONS, type MetricName, type MetricRowOf } from './api/metrics.ts';
+export { queryFreshness, type FreshnessResponse, type FreshnessRow } from './api/freshness.ts';
+export { openApiDocument } from './api/openapi.ts';
 export {
   applyReportingTimezone,
   dueBuckets,
@@ -20,6 +28,7 @@ export { verify, storedSpan, type Difference } from './verify.ts';
 export { summarizeDatabase, countPlatformRows, type DatabaseSummary, type PlatformCounts } from './summary.ts';
 export {
   parseMetricRequest,
+  metricQuerySchema,
   InvalidParameter,
   METRICS,
   DEFAULT_MAX_RANGE_DAYS,

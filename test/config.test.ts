@@ -5,7 +5,14 @@ import { ConfigError } from '../src/errors.ts';
 t.test('defaults: no database, UTC, embedded data under .data/', async (t) => {
   t.same(readConfig({}), {
     databaseUrl: undefined, timezone: 'UTC', embeddedDataDir: '.data/postgres', embeddedPort: 54329,
+    adminToken: undefined, host: '127.0.0.1', port: 3000,
   });
+});
+
+t.test('the server\'s HOST, PORT and token', async (t) => {
+  t.match(readConfig({ HOST: '0.0.0.0', PORT: '8080', ANALYTICS_ADMIN_TOKEN: 'x'.repeat(20) }), { host: '0.0.0.0', port: 8080, adminToken: 'x'.repeat(20) });
+  t.throws(() => readConfig({ PORT: 'http' }), new ConfigError('PORT="http" must be a whole number'));
+  t.throws(() => readConfig({ PORT: '70000' }), new ConfigError('PORT="70000" must be a port from 0 to 65535'));
 });
 
 t.test('empty variables count as unset', async (t) => {

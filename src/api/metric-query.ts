@@ -4,7 +4,8 @@
 // same call) TO STDOUT` through a plain pg client (slonik has no COPY),
 // streamed to any writable so memory stays flat whatever the row count.
 import { pipeline } from 'node:stream/promises';
-import type { Writable } from 'node:stream';
+import { once } from 'node:events';
+import type { Readable, Writable } from 'node:stream';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { sql, type DatabasePool } from 'slonik';
@@ -15,7 +16,7 @@ import type { MetricRequest } from './request.ts';
 
 export type MetricRow = Record<string, string | number | boolean | null>;
 
-export type MetricResponse = {
+export type MetricResponse<Row = MetricRow> = {
   readonly metric: string;
   readonly granularity: 'day' | 'week' | 'month' | null;
   readonly startDate: string;
@@ -24,7 +25,7 @@ export type MetricResponse = {
   readonly timezone: string;
   /** When the last successful refresh committed (null before the first one). */
   readonly dataAsOf: string | null;
-  readonly rows: readonly MetricRow[];
+  readonly rows: readonly Row[];
 };
 
 const castArgument = (argument: Argument) => {
@@ -86,21 +87,38 @@ export const csvFileName = (request: MetricRequest): string =>
   `${request.group}-${request.metric}-${request.startDate}-${request.endDate}.csv`;
 
 /**
- * Streams the CSV of a request into `destination` through one client of
- * `pool`. If the destination fails or closes early, the client is discarded
- * (not returned to the pool), which ends the COPY on the server.
+ * Starts the CSV of a request on one client of `pool` and resolves once
+ * Postgres has answered (the header row), so a failing query is an error
+ * here, before any byte is sent. The client goes back to the pool when the
+ * stream ends; if the stream is destroyed early (the reader went away) the
+ * client is discarded instead, which ends the COPY on the server.
  */
-export async function copyMetricCsv(pool: pg.Pool, request: MetricRequest, destination: Writable): Promise<void> {
-  await copyCsv(pool, csvCopyStatement(request), destination);
+export async function openMetricCsv(pool: pg.Pool, request: MetricRequest): Promise<Readable> {
+  return openCsv(pool, csvCopyStatement(request));
 }
 
-export async function copyCsv(pool: pg.Pool, copyStatement: string, destination: Writable): Promise<void> {
+export async function openCsv(pool: pg.Pool, copyStatement: string): Promise<Readable> {
   const client = await pool.connect();
+  let released = false;
+  const release = (error?: Error) => {
+    if (released) return;
+    released = true;
+    client.release(error ?? false);
+  };
+  const stream = client.query(copyTo(copyStatement));
+  stream.once('end', () => release());
+  stream.once('close', () => release(stream.readableEnded ? undefined : new Error('CSV export closed early')));
+  stream.once('error', (error) => release(error));
   try {
-    await pipeline(client.query(copyTo(copyStatement)), destination);
-    client.release();
+    await once(stream, 'readable');
   } catch (error) {
-    client.release(error instanceof Error ? error : true);
+    stream.destroy();
     throw error;
   }
+  return stream;
+}
+
+/** Writes the CSV of a request into any writable (a file, an HTTP response, …). */
+export async function copyMetricCsv(pool: pg.Pool, request: MetricRequest, destination: Writable): Promise<void> {
+  await pipeline(await openMetricCsv(pool, request), destination);
 }

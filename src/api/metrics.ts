@@ -2,15 +2,16 @@
 // schema analytics, see sql/api/metrics.sql and sql/core/05-reports.sql),
 // with which arguments, and the columns of its rows. This is the whole,
 // fixed list (spec 7: no custom report builder).
-import type { Column } from './columns.ts';
+import type { z } from 'zod';
+import type { Column, RowSchema } from './columns.ts';
 import type { MetricGroup, MetricRequest } from './request.ts';
 import type { METRICS } from './request.ts';
 
 export type Argument = { readonly type: 'text' | 'date' | 'uuid' | 'integer'; readonly value: string | number | null };
 
-export type MetricDefinition = {
+export type MetricDefinition<C extends readonly Column[] = readonly Column[]> = {
   readonly description: string;
-  readonly columns: readonly Column[];
+  readonly columns: C;
   /** analytics.<function> and its arguments, in order. */
   readonly call: (request: MetricRequest) => { readonly fn: string; readonly args: readonly Argument[] };
   /** The bucket size of the rows: the requested one for series, fixed or none for tables. */
@@ -87,7 +88,7 @@ export const TIME_DISTRIBUTION_COLUMNS = [
 
 const requested = (request: MetricRequest) => request.granularity;
 
-function series(metric: string, description: string): MetricDefinition {
+function series(metric: string, description: string): MetricDefinition<typeof SERIES_COLUMNS> {
   return {
     description,
     columns: SERIES_COLUMNS,
@@ -100,14 +101,14 @@ function series(metric: string, description: string): MetricDefinition {
   };
 }
 
-const retention: MetricDefinition = {
+const retention: MetricDefinition<typeof RETENTION_COLUMNS> = {
   description: 'Weekly signup cohorts: for every cohort week in the range and every week offset up to the week of endDate, the users retained.',
   columns: RETENTION_COLUMNS,
   granularity: () => 'week',
   call: (request) => ({ fn: 'retention', args: range(request) }),
 };
 
-function scenarios(description: string, defaultLimit: number | null): MetricDefinition {
+function scenarios(description: string, defaultLimit: number | null): MetricDefinition<typeof SCENARIO_COLUMNS> {
   return {
     description,
     columns: SCENARIO_COLUMNS,
@@ -119,7 +120,7 @@ function scenarios(description: string, defaultLimit: number | null): MetricDefi
   };
 }
 
-export const METRIC_DEFINITIONS: { readonly [G in MetricGroup]: Record<(typeof METRICS)[G][number], MetricDefinition> } = {
+export const METRIC_DEFINITIONS = {
   users: {
     active_users: series('active_users', 'Distinct users with a session in the bucket.'),
     new_users: series('new_users', 'Users who signed up in the bucket.'),
@@ -173,7 +174,13 @@ export const METRIC_DEFINITIONS: { readonly [G in MetricGroup]: Record<(typeof M
     },
     retention,
   },
-};
+} as const satisfies { readonly [G in MetricGroup]: Record<(typeof METRICS)[G][number], MetricDefinition> };
+
+export type MetricName<G extends MetricGroup> = keyof (typeof METRIC_DEFINITIONS)[G] & string;
+
+/** The row type of a metric, e.g. MetricRowOf<'business', 'subscriptions'>. */
+export type MetricRowOf<G extends MetricGroup, M extends MetricName<G>> =
+  (typeof METRIC_DEFINITIONS)[G][M] extends MetricDefinition<infer C> ? z.infer<RowSchema<C>> : never;
 
 export function metricDefinition(request: MetricRequest): MetricDefinition {
   return (METRIC_DEFINITIONS[request.group] as Record<string, MetricDefinition>)[request.metric] as MetricDefinition;

@@ -35,21 +35,25 @@ export class InvalidParameter extends AnalyticsError {
 const isoDate = z.iso.date({ error: 'must be a calendar date YYYY-MM-DD' });
 const uuid = z.guid({ error: 'must be a UUID' });
 
-function requestSchema(group: MetricGroup) {
+/** The query parameters of one endpoint (also the source of its OpenAPI parameters). */
+export function metricQuerySchema(group: MetricGroup) {
   return z.strictObject({
-    startDate: isoDate,
-    endDate: isoDate,
-    metric: z.enum(METRICS[group], { error: `must be one of: ${METRICS[group].join(', ')}` }),
-    granularity: z.enum(['day', 'week', 'month'], { error: 'must be one of: day, week, month' }).default('day'),
-    format: z.enum(['json', 'csv'], { error: 'must be one of: json, csv' }).default('json'),
-    ...(group === 'users' ? { userId: uuid.optional() } : {}),
+    startDate: isoDate.describe('First local day of the range (inclusive), in the reporting time zone.'),
+    endDate: isoDate.describe('Last local day of the range (inclusive); the range may span at most the configured maximum (default 1098 days).'),
+    metric: z.enum(METRICS[group], { error: `must be one of: ${METRICS[group].join(', ')}` }).describe('The metric to read.'),
+    granularity: z.enum(['day', 'week', 'month'], { error: 'must be one of: day, week, month' }).default('day')
+      .describe('Bucket size of time series (ISO weeks start on Monday); tables have their own.'),
+    format: z.enum(['json', 'csv'], { error: 'must be one of: json, csv' }).default('json')
+      .describe('json, or csv (also chosen by Accept: text/csv when format is absent).'),
+    ...(group === 'users' ? { userId: uuid.optional().describe('One user: their per-user metrics (needed by score_progression).') } : {}),
     ...(group === 'content'
       ? {
-          scenarioId: uuid.optional(),
-          difficultyLevel: z.string().min(1).max(50).optional(),
+          scenarioId: uuid.optional().describe('Only this scenario.'),
+          difficultyLevel: z.string().min(1).max(50).optional().describe('Only scenarios of this difficulty level.'),
           limit: z.coerce.number({ error: 'must be a whole number from 1 to 1000' })
             .int('must be a whole number from 1 to 1000').min(1, 'must be a whole number from 1 to 1000')
-            .max(1000, 'must be a whole number from 1 to 1000').optional(),
+            .max(1000, 'must be a whole number from 1 to 1000').optional()
+            .describe('popular_scenarios: how many (default 10).'),
         }
       : {}),
   });
@@ -74,11 +78,11 @@ export function parseMetricRequest(
   query: Record<string, unknown>,
   maxRangeDays: number = DEFAULT_MAX_RANGE_DAYS,
 ): MetricRequest {
-  const parsed = requestSchema(group).safeParse(query);
+  const parsed = metricQuerySchema(group).safeParse(query);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     if (issue?.code === 'unrecognized_keys') {
-      const allowed = Object.keys(requestSchema(group).shape).join(', ');
+      const allowed = Object.keys(metricQuerySchema(group).shape).join(', ');
       throw new InvalidParameter(issue.keys[0] ?? '?', `unknown parameter; allowed: ${allowed}`);
     }
     const parameter = String(issue?.path[0] ?? 'query');

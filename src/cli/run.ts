@@ -9,6 +9,7 @@ import { migrateCommand, migrateHelp } from './commands/migrate.ts';
 import { refreshCommand, refreshHelp } from './commands/refresh.ts';
 import { verifyCommand, verifyHelp } from './commands/verify.ts';
 import { workerCommand, workerHelp } from './commands/worker.ts';
+import { serveCommand, serveHelp } from './commands/serve.ts';
 import { seedCommand, seedHelp } from './commands/seed.ts';
 import { summaryCommand, summaryHelp } from './commands/summary.ts';
 import { UsageError } from './options.ts';
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   refresh: { run: refreshCommand, help: refreshHelp },
   verify: { run: verifyCommand, help: verifyHelp },
   worker: { run: workerCommand, help: workerHelp },
+  serve: { run: serveCommand, help: serveHelp },
   seed: { run: seedCommand, help: seedHelp },
   summary: { run: summaryCommand, help: summaryHelp },
   demo: { run: demoCommand, help: demoHelp },
@@ -39,6 +41,8 @@ environment:
   ANALYTICS_TIMEZONE        IANA zone for day/week/month buckets (default UTC)
   ANALYTICS_DATA_DIR        embedded PostgreSQL data folder (default .data/postgres)
   ANALYTICS_EMBEDDED_PORT   embedded PostgreSQL port (default 54329)
+  ANALYTICS_ADMIN_TOKEN     bearer token of \`serve\` (at least 16 characters)
+  HOST, PORT                where \`serve\` and \`demo\` listen (default 127.0.0.1:3000)
   ANALYTICS_DEBUG=1         print stack traces of unexpected errors`;
 
 /** Runs the CLI and returns the process exit code. */

@@ -1,6 +1,7 @@
 // A plain node-postgres pool for the long-running worker (shared with
-// pg-boss) and the backfill. Two settings matter there:
-// - no statement timeout: one refresh can run for minutes;
+// pg-boss), the backfill and CSV exports (COPY). Two settings matter there:
+// - no statement timeout by default: one refresh can run for minutes (the
+//   API's export pool sets one);
 // - client_connection_check_interval: if the worker process dies mid-refresh,
 //   the server notices the closed socket within seconds and rolls the refresh
 //   back (releasing the refresh lock) instead of running it to the end.
@@ -10,6 +11,10 @@ import { toConnectionError } from './connection-errors.ts';
 export type PgPoolOptions = {
   readonly max?: number;
   readonly applicationName?: string;
+  /** Milliseconds; default 0 (none). */
+  readonly statementTimeoutMs?: number;
+  /** Milliseconds to wait for a free connection; default 10 s. */
+  readonly connectionTimeoutMs?: number;
   /** Errors of idle connections (e.g. the server restarted); without a listener they would crash the process. */
   readonly onIdleError?: (error: Error) => void;
 };
@@ -19,8 +24,8 @@ export function createPgPool(databaseUrl: string, options: PgPoolOptions = {}): 
     connectionString: databaseUrl,
     max: options.max ?? 4,
     application_name: options.applicationName ?? 'praxis-analytics',
-    options: '-c statement_timeout=0 -c client_connection_check_interval=2s',
-    connectionTimeoutMillis: 10_000,
+    options: `-c statement_timeout=${options.statementTimeoutMs ?? 0} -c client_connection_check_interval=2s`,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
   });
   pool.on('error', options.onIdleError ?? (() => {}));
   return pool;

@@ -13,6 +13,8 @@ export type PoolOptions = {
   readonly maximumPoolSize?: number;
   /** Milliseconds, or 'DISABLE_TIMEOUT' for backfills; default 60 s. */
   readonly statementTimeout?: number | 'DISABLE_TIMEOUT';
+  /** Milliseconds a query waits for a free connection; default 10 s. */
+  readonly connectionTimeout?: number;
 };
 
 // slonik attaches the query's schema as `resultParser` but does not apply it:
@@ -37,6 +39,7 @@ export async function createDatabasePool(url: string, options: PoolOptions = {})
       typeParsers,
       maximumPoolSize: options.maximumPoolSize ?? 10,
       statementTimeout: options.statementTimeout ?? 60_000,
+      connectionTimeout: options.connectionTimeout ?? 10_000,
       connectionRetryLimit: 0,
     });
     // Connect now, so a wrong URL fails here with a clear message rather

@@ -3,6 +3,7 @@
 // ANALYTICS_DATA_DIR (so a second run is fast and keeps its data); with
 // DATABASE_URL it uses that database and loads demo data only when the
 // platform tables are absent or empty. It never drops anything.
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { sql } from 'slonik';
 import type { Config } from '../../config.ts';
@@ -15,6 +16,8 @@ import { connectPgPool } from '../../db/pg-pool.ts';
 import { describeBatch, describeRun, refreshDue } from '../../refresh.ts';
 import { applyReportingTimezone } from '../../scheduler/buckets.ts';
 import { startScheduler, type Scheduler } from '../../scheduler/scheduler.ts';
+import { startServer, type AnalyticsServer } from '../../api/server.ts';
+import { listenForStop } from '../signals.ts';
 import { seed } from '../../seed.ts';
 import { countPlatformRows, formatSummary, summarizeDatabase } from '../../summary.ts';
 import { formatSeedResult, parseSeedFlags } from './seed.ts';
@@ -22,7 +25,8 @@ import { formatSeedResult, parseSeedFlags } from './seed.ts';
 export const demoHelp = `demo [seed flags]
     Start an embedded PostgreSQL unless DATABASE_URL is set, load demo data
     when the platform tables are absent or empty, migrate, refresh, print a
-    summary, then run the refresh worker until Ctrl-C.`;
+    summary, then run the refresh worker and the admin API and dashboard
+    (HOST:PORT, default 127.0.0.1:3000) until Ctrl-C.`;
 
 const DEMO_DATABASE = 'oet_praxis';
 
@@ -70,21 +74,24 @@ export async function demoCommand(argv: readonly string[], config: Config): Prom
     throw error;
   }
 
-  const stopRequested = new AbortController();
-  const onSignal = () => stopRequested.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // The demo keeps auth on: it uses ANALYTICS_ADMIN_TOKEN, or makes a token
+  // for this run and prints a sign-in link that carries it in the URL
+  // fragment (never sent to the server).
+  const token = config.adminToken ?? randomBytes(24).toString('base64url');
+  const stop = listenForStop();
   let scheduler: Scheduler | undefined;
+  let server: AnalyticsServer | undefined;
   try {
-    scheduler = await startScheduler({ databaseUrl, timezone: config.timezone, signal: stopRequested.signal });
-    console.log(`\ndemo: the refresh worker is running; PostgreSQL: psql '${databaseUrl}'`);
+    scheduler = await startScheduler({ databaseUrl, timezone: config.timezone, signal: stop.signal });
+    server = await startServer({ databaseUrl, token, host: config.host, port: config.port });
+    console.log(`\ndemo: dashboard: ${server.url}#token=${token}`);
+    console.log(`demo: API: curl -H 'Authorization: Bearer ${token}' '${server.url}users?metric=sessions_started&startDate=${daysAgo(27)}&endDate=${daysAgo(0)}'`);
+    console.log(`demo: the refresh worker is running; PostgreSQL: psql '${databaseUrl}'`);
     console.log("demo: freshness: psql -c 'select * from analytics.refresh_status'\nPress Ctrl-C to stop.");
-    if (!stopRequested.signal.aborted) {
-      await new Promise((resolve) => stopRequested.signal.addEventListener('abort', resolve, { once: true }));
-    }
+    await stop.stopped();
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.dispose();
+    await server?.close();
     await scheduler?.stop();
     if (embedded) {
       console.log('demo: stopping PostgreSQL');
@@ -92,6 +99,8 @@ export async function demoCommand(argv: readonly string[], config: Config): Prom
     }
   }
 }
+
+const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 
 /** True when every platform table is missing, or all of them exist and are empty. */
 async function platformIsEmpty(databaseUrl: string): Promise<boolean> {

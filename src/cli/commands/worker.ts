@@ -2,6 +2,7 @@ import type { Config } from '../../config.ts';
 import { startScheduler } from '../../scheduler/scheduler.ts';
 import { requireDatabaseUrl } from '../database-url.ts';
 import { flagValue, parseFlags, wholeNumber } from '../options.ts';
+import { listenForStop } from '../signals.ts';
 
 export const workerHelp = `worker [--schema NAME] [--heartbeat-seconds N] [--retry-delay-seconds N]
        [--poll-seconds N] [--supervise-seconds N]
@@ -28,24 +29,13 @@ export async function workerCommand(argv: readonly string[], config: Config): Pr
     ...optional('superviseIntervalSeconds', seconds('supervise-seconds', 1)),
   };
   const databaseUrl = requireDatabaseUrl(config);
-  const stopRequested = new AbortController();
-  const onSignal = () => stopRequested.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stop = listenForStop();
   try {
-    const scheduler = await startScheduler({
-      databaseUrl,
-      timezone: config.timezone,
-      signal: stopRequested.signal,
-      ...tuning,
-    });
-    if (!stopRequested.signal.aborted) {
-      await new Promise((resolve) => stopRequested.signal.addEventListener('abort', resolve, { once: true }));
-    }
+    const scheduler = await startScheduler({ databaseUrl, timezone: config.timezone, signal: stop.signal, ...tuning });
+    await stop.stopped();
     await scheduler.stop();
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.dispose();
   }
 }
 

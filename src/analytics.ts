@@ -1,0 +1,102 @@
+// createAnalytics(): the package as the main backend uses it, one object over
+// one database. Reads go through a bounded slonik pool with a statement
+// timeout; CSV exports through a small node-postgres pool (COPY); refreshes
+// through a pool with no statement timeout, opened on first use.
+import type { Writable } from 'node:stream';
+import type { FastifyPluginAsync, onRequestHookHandler } from 'fastify';
+import type pg from 'pg';
+import { createDatabasePool, type DatabasePool } from './db/pool.ts';
+import { createPgPool } from './db/pg-pool.ts';
+import { queryFreshness, type FreshnessResponse } from './api/freshness.ts';
+import { copyMetricCsv, queryMetric, type MetricResponse } from './api/metric-query.ts';
+import type { MetricName, MetricRowOf } from './api/metrics.ts';
+import { analyticsRoutes } from './api/plugin.ts';
+import { DEFAULT_MAX_RANGE_DAYS, parseMetricRequest, type MetricGroup } from './api/request.ts';
+import { migrate, type MigrateResult } from './migrate.ts';
+import { backfill, refreshDue, type BackfillOptions, type BatchResult } from './refresh.ts';
+import type { RefreshRun } from './scheduler/buckets.ts';
+import { startScheduler, type Scheduler, type SchedulerOptions } from './scheduler/scheduler.ts';
+
+export type AnalyticsOptions = {
+  readonly databaseUrl: string;
+  /** Concurrent report queries (default 10); more requests wait for a connection. */
+  readonly poolSize?: number;
+  /** Concurrent CSV exports (default 2). */
+  readonly exportPoolSize?: number;
+  /** Longest a report query or export may run, in milliseconds (default 15 s). */
+  readonly statementTimeoutMs?: number;
+  /** Longest a query waits for a free connection, in milliseconds (default 5 s). */
+  readonly connectionTimeoutMs?: number;
+  /** Longest allowed startDate..endDate, in days (default 1098). */
+  readonly maxRangeDays?: number;
+};
+
+/** The query parameters of a metric, as the HTTP endpoint takes them (format aside). */
+export type MetricQuery<G extends MetricGroup, M extends MetricName<G>> = {
+  readonly metric: M;
+  readonly startDate: string;
+  readonly endDate: string;
+  readonly granularity?: 'day' | 'week' | 'month';
+  readonly userId?: string;
+  readonly scenarioId?: string;
+  readonly difficultyLevel?: string;
+  readonly limit?: number;
+};
+
+export type Analytics = {
+  /** Applies pending migrations (idempotent). */
+  migrate(): Promise<MigrateResult>;
+  /** Refreshes every due bucket now, what one scheduler tick does. */
+  refresh(): Promise<BatchResult[]>;
+  /** Recomputes a range of days in chunks of months (resumable). */
+  backfill(options: BackfillOptions): Promise<RefreshRun[]>;
+  /** One metric's rows, validated and typed; throws InvalidParameter for a bad query. */
+  query<G extends MetricGroup, M extends MetricName<G>>(group: G, query: MetricQuery<G, M>): Promise<MetricResponse<MetricRowOf<G, M>>>;
+  /** The same rows as CSV (header row, formula-safe text) written into any writable. */
+  exportCsv<G extends MetricGroup, M extends MetricName<G>>(group: G, query: MetricQuery<G, M>, destination: Writable): Promise<void>;
+  /** How current every metric is. */
+  freshness(): Promise<FreshnessResponse>;
+  /** The admin routes for `app.register(analytics.routes, { prefix, authenticate })`. */
+  readonly routes: FastifyPluginAsync<{ readonly authenticate?: onRequestHookHandler }>;
+  /** Starts the pg-boss refresh worker on this database. */
+  startScheduler(options: Omit<SchedulerOptions, 'databaseUrl' | 'pool'>): Promise<Scheduler>;
+  /** Closes every pool (stop schedulers first). */
+  close(): Promise<void>;
+};
+
+export async function createAnalytics(options: AnalyticsOptions): Promise<Analytics> {
+  const statementTimeoutMs = options.statementTimeoutMs ?? 15_000;
+  const connectionTimeoutMs = options.connectionTimeoutMs ?? 5_000;
+  const maxRangeDays = options.maxRangeDays ?? DEFAULT_MAX_RANGE_DAYS;
+  const pool: DatabasePool = await createDatabasePool(options.databaseUrl, {
+    maximumPoolSize: options.poolSize ?? 10,
+    statementTimeout: statementTimeoutMs,
+    connectionTimeout: connectionTimeoutMs,
+  });
+  const exportPool = createPgPool(options.databaseUrl, {
+    max: options.exportPoolSize ?? 2,
+    applicationName: 'praxis-analytics export',
+    statementTimeoutMs,
+    connectionTimeoutMs,
+  });
+  let refreshPool: pg.Pool | undefined;
+  const refreshing = () => (refreshPool ??= createPgPool(options.databaseUrl, { max: 1, applicationName: 'praxis-analytics refresh' }));
+  const request = (group: MetricGroup, query: object) =>
+    parseMetricRequest(group, { ...query, format: 'json' }, maxRangeDays);
+
+  return {
+    migrate: () => migrate({ databaseUrl: options.databaseUrl }),
+    refresh: () => refreshDue(refreshing(), 'library'),
+    backfill: (backfillOptions) => backfill(refreshing(), backfillOptions),
+    query: async (group, query) => (await queryMetric(pool, request(group, query))) as never,
+    exportCsv: (group, query, destination) => copyMetricCsv(exportPool, { ...request(group, query), format: 'csv' }, destination),
+    freshness: () => queryFreshness(pool),
+    // called by the host's app.register(), so it runs in the context (and
+    // under the prefix) the host gave it
+    routes: (app, routeOptions) => analyticsRoutes(app, { pool, exportPool, maxRangeDays, ...routeOptions }),
+    startScheduler: (schedulerOptions) => startScheduler({ ...schedulerOptions, databaseUrl: options.databaseUrl }),
+    close: async () => {
+      await Promise.all([pool.end(), exportPool.end(), refreshPool?.end()]);
+    },
+  };
+}
