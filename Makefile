@@ -5,6 +5,8 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
 STAMP := node_modules/.install-stamp
+# The dashboard test drives Debian's headless Chromium (never a downloaded one).
+CHROMIUM := /usr/bin/chromium
 
 .PHONY: install build check test demo bench clean
 
@@ -23,8 +25,12 @@ check: $(STAMP)
 	tsc -p tsconfig.json
 	eslint .
 
+$(CHROMIUM):
+	@[ "$$(id -u)" = 0 ] || { echo "$(CHROMIUM) is missing: run 'apt-get install chromium' as root"; exit 1; }
+	apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium
+
 # Starts its own PostgreSQL (or uses TEST_DATABASE_URL) and runs the tap suite.
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	node test/run.ts
 
 # Embedded PostgreSQL unless DATABASE_URL is set; demo data, migrations, summary.

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The dashboard end to end in a real browser (Debian's headless Chromium via
 // playwright-core): sign in through the link `make demo` prints, every panel
 // renders the demo data from the local uPlot build (no network beyond this
@@ -55,7 +56,7 @@ t.test('the dashboard loads the demo data, draws every panel, and downloads a CS
     }
     // uPlot draws on canvas; axes and grid are grey, so pixels in the first
     // series' colour (#3b82c4) mean a drawn line
-    const painted = await page.$$eval('.panel .chart canvas', (canvases) => canvases.map((canvas) => {
+    const painted = await page.$$eval('.panel .chart canvas', (canvases) => (canvases as HTMLCanvasElement[]).map((canvas) => {
       const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
       let count = 0;
       for (let index = 0; index < data.length; index += 4) {
