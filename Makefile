@@ -27,7 +27,7 @@ check: $(STAMP)
 
 $(CHROMIUM):
 	@[ "$$(id -u)" = 0 ] || { echo "$(CHROMIUM) is missing: run 'apt-get install chromium' as root"; exit 1; }
-	apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium
+	apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
 
 # Starts its own PostgreSQL (or uses TEST_DATABASE_URL) and runs the tap suite.
 test: $(STAMP) $(CHROMIUM)
