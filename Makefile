@@ -37,9 +37,10 @@ test: $(STAMP) $(CHROMIUM)
 demo: build
 	node dist/cli.js demo
 
-# SCALE=small (default, 0.5M sessions), half (2.5M, one year) or full (5M, two years).
+# SCALE=small (default, 0.5M sessions), half (2.5M, one year) or full (5M, two years);
+# CASES=core,api (default both).
 bench: build
-	node bench/run.ts $(if $(SCALE),--scale $(SCALE),)
+	node bench/run.ts $(if $(SCALE),--scale $(SCALE),) $(if $(CASES),--cases $(CASES),)
 
 clean:
 	rm -rf dist .tap

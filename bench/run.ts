@@ -14,6 +14,7 @@ import { createPgPool } from '../src/db/pg-pool.ts';
 import { backfill } from '../src/refresh.ts';
 import { seed, type SeedResult } from '../src/seed.ts';
 import { countPlatformRows } from '../src/summary.ts';
+import { apiCases, csvCases } from './api.ts';
 
 const SCALES = {
   small: { users: 10_000, days: 365, sessionsPerUser: 50 },
@@ -26,7 +27,15 @@ const END = new Date('2026-11-28T00:00:00Z'); // fixed, so a reused database is 
 
 type Measurement = { name: string; value: string; note?: string };
 
-const { values } = parseArgs({ options: { scale: { type: 'string', default: 'small' } }, strict: true });
+const { values } = parseArgs({
+  options: { scale: { type: 'string', default: 'small' }, cases: { type: 'string', default: 'core,api' } },
+  strict: true,
+});
+const cases = new Set(values.cases.split(','));
+if (![...cases].every((name) => name === 'core' || name === 'api')) {
+  console.error(`bench: --cases "${values.cases}": expected core, api or core,api`);
+  process.exit(2);
+}
 const scaleName = values.scale as keyof typeof SCALES;
 if (!(scaleName in SCALES)) {
   console.error(`bench: --scale "${values.scale}": expected ${Object.keys(SCALES).join(' or ')}`);
@@ -64,7 +73,15 @@ try {
       measurements.push({ name: 'seed', value: 'reused', note: 'database existed; drop it to measure the seed' });
     }
     await migrate({ databaseUrl: url });
-    measurements.push(...(await sqlCoreCases(pool, url)));
+    if (cases.has('core')) measurements.push(...(await sqlCoreCases(pool, url)));
+    if (cases.has('api')) {
+      const { first_day: firstDay, last_day: lastDay } = await pool.one(sql.type(z.object({ first_day: z.string(), last_day: z.string() }))`
+        select min(started_at)::date::text as first_day, (max(started_at)::date - 1)::text as last_day from public.sessions`);
+      // store whatever is not stored yet (everything, on a fresh data set)
+      await pool.query(sql.unsafe`select analytics.invalidate_all() from analytics.settings where materialized_through is null`);
+      await pool.query(sql.unsafe`select analytics.refresh_pending()`);
+      measurements.push(...(await apiCases(url, firstDay, lastDay)), ...(await csvCases(url)));
+    }
   } finally {
     await pool.end();
   }
