@@ -3,14 +3,16 @@
 // timeout; CSV exports through a small node-postgres pool (COPY); refreshes
 // through a pool with no statement timeout, opened on first use.
 import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { FastifyPluginAsync, onRequestHookHandler } from 'fastify';
 import type pg from 'pg';
 import { createDatabasePool, type DatabasePool } from './db/pool.ts';
 import { createPgPool } from './db/pg-pool.ts';
+import { createAdmission } from './db/admission.ts';
 import { queryFreshness, type FreshnessResponse } from './api/freshness.ts';
-import { copyMetricCsv, queryMetric, type MetricResponse } from './api/metric-query.ts';
+import { openMetricCsv, queryMetric, type MetricResponse } from './api/metric-query.ts';
 import type { MetricName, MetricRowOf } from './api/metrics.ts';
-import { analyticsRoutes } from './api/plugin.ts';
+import { analyticsRoutes, type MetricReader } from './api/plugin.ts';
 import { DEFAULT_MAX_RANGE_DAYS, parseMetricRequest, type MetricGroup } from './api/request.ts';
 import { migrate, type MigrateResult } from './migrate.ts';
 import { backfill, refreshDue, type BackfillOptions, type BatchResult } from './refresh.ts';
@@ -19,7 +21,7 @@ import { startScheduler, type Scheduler, type SchedulerOptions } from './schedul
 
 export type AnalyticsOptions = {
   readonly databaseUrl: string;
-  /** Concurrent report queries (default 10); more requests wait for a connection. */
+  /** Concurrent report queries (default 10); more wait up to connectionTimeoutMs, then fail with BusyError (HTTP 503). */
   readonly poolSize?: number;
   /** Concurrent CSV exports (default 2). */
   readonly exportPoolSize?: number;
@@ -79,6 +81,13 @@ export async function createAnalytics(options: AnalyticsOptions): Promise<Analyt
     statementTimeoutMs,
     connectionTimeoutMs,
   });
+  // slonik would queue a query for a free connection with no time limit
+  const admit = createAdmission(options.poolSize ?? 10, connectionTimeoutMs);
+  const reader: MetricReader = {
+    query: (request) => admit(() => queryMetric(pool, request)),
+    freshness: () => admit(() => queryFreshness(pool)),
+    openCsv: (request) => openMetricCsv(exportPool, request),
+  };
   let refreshPool: pg.Pool | undefined;
   const refreshing = () => (refreshPool ??= createPgPool(options.databaseUrl, { max: 1, applicationName: 'praxis-analytics refresh' }));
   const request = (group: MetricGroup, query: object) =>
@@ -88,12 +97,12 @@ export async function createAnalytics(options: AnalyticsOptions): Promise<Analyt
     migrate: () => migrate({ databaseUrl: options.databaseUrl }),
     refresh: () => refreshDue(refreshing(), 'library'),
     backfill: (backfillOptions) => backfill(refreshing(), backfillOptions),
-    query: async (group, query) => (await queryMetric(pool, request(group, query))) as never,
-    exportCsv: (group, query, destination) => copyMetricCsv(exportPool, { ...request(group, query), format: 'csv' }, destination),
-    freshness: () => queryFreshness(pool),
+    query: async (group, query) => (await reader.query(request(group, query))) as never,
+    exportCsv: async (group, query, destination) => pipeline(await reader.openCsv(request(group, query)), destination),
+    freshness: () => reader.freshness(),
     // called by the host's app.register(), so it runs in the context (and
     // under the prefix) the host gave it
-    routes: (app, routeOptions) => analyticsRoutes(app, { pool, exportPool, maxRangeDays, ...routeOptions }),
+    routes: (app, routeOptions) => analyticsRoutes(app, { reader, maxRangeDays, ...routeOptions }),
     startScheduler: (schedulerOptions) => startScheduler({ ...schedulerOptions, databaseUrl: options.databaseUrl }),
     close: async () => {
       await Promise.all([pool.end(), exportPool.end(), refreshPool?.end()]);

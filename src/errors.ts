@@ -31,3 +31,8 @@ export class ContractError extends AnalyticsError {
 export class StateError extends AnalyticsError {
   override name = 'StateError';
 }
+
+/** Every database connection for this kind of work stayed busy for longer than the caller may wait. */
+export class BusyError extends AnalyticsError {
+  override name = 'BusyError';
+}

@@ -1,6 +1,6 @@
 // The package's public surface for the main backend. Re-exports only.
 export { readConfig, type Config } from './config.ts';
-export { AnalyticsError, ConfigError, ContractError, DatabaseUnavailableError, StateError } from './errors.ts';
+export { AnalyticsError, BusyError, ConfigError, ContractError, DatabaseUnavailableError, StateError } from './errors.ts';
 export { createDatabasePool, type DatabasePool, type PoolOptions } from './db/pool.ts';
 export { findContractProblems, SOURCE_CONTRACT, OPTIONAL_CONTRACT, SOURCE_SCHEMA } from './contract.ts';
 export { migrate, type MigrateOptions, type MigrateResult } from './migrate.ts';
@@ -9,9 +9,9 @@ export { backfill, refreshDue, type BackfillOptions, type BatchResult } from './
 export { createPgPool, connectPgPool } from './db/pg-pool.ts';
 export { createAnalytics, type Analytics, type AnalyticsOptions, type MetricQuery } from './analytics.ts';
 export { startServer, API_PREFIX, type AnalyticsServer, type ServerOptions } from './api/server.ts';
-export { analyticsRoutes, type AnalyticsRoutesOptions, type ErrorBody } from './api/plugin.ts';
+export { analyticsRoutes, type AnalyticsRoutesOptions, type ErrorBody, type MetricReader } from './api/plugin.ts';
 export { bearerAuth } from './api/bearer-auth.ts';
-export { queryMetric, copyMetricCsv, openMetricCsv, type MetricResponse, type MetricRow } from './api/metric-query.ts';
+export { queryMetric, openMetricCsv, type MetricResponse, type MetricRow } from './api/metric-query.ts';
 export { METRIC_DEFINITIONS, type MetricName, type MetricRowOf } from './api/metrics.ts';
 export { queryFreshness, type FreshnessResponse, type FreshnessRow } from './api/freshness.ts';
 export { openApiDocument } from './api/openapi.ts';

@@ -23,7 +23,7 @@ type Served = {
   readonly server: AnalyticsServer;
   readonly pool: DatabasePool;
   /** GET a path relative to the server's /admin/analytics/, with the token unless other headers are given. */
-  get(path: string, headers?: Record<string, string>): Promise<Response>;
+  readonly get: (path: string, headers?: Record<string, string>) => Promise<Response>;
 };
 
 /** A fresh database and a standalone server on a free port, closed before the database is dropped. */
@@ -293,7 +293,7 @@ t.test('in a host app: the host\'s prefix and auth, and the host\'s own error ha
   t.match(allowed.json(), { metric: 'sessions_started', rows: [{ bucket: '2026-01-05', value: 0 }] });
 
   const document = await app.inject({ url: '/internal/stats/openapi.json', headers: { 'x-admin': 'yes' } });
-  t.equal((document.json() as { servers: { url: string }[] }).servers[0]?.url, '/internal/stats');
+  t.equal(document.json<{ servers: { url: string }[] }>().servers[0]?.url, '/internal/stats');
 
   const boom = await app.inject({ url: '/boom' });
   t.equal(boom.statusCode, 500);

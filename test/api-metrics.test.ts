@@ -3,9 +3,10 @@
 // the CSV export holds the same rows with formula-looking text neutralised.
 // Fixtures are a handful of rows whose numbers can be checked by eye.
 import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import t from 'tap';
 import { sql, type DatabasePool } from 'slonik';
-import { copyMetricCsv, csvFileName, queryMetric } from '../src/api/metric-query.ts';
+import { csvFileName, openMetricCsv, queryMetric } from '../src/api/metric-query.ts';
 import { METRIC_DEFINITIONS } from '../src/api/metrics.ts';
 import { METRICS, parseMetricRequest, type MetricGroup } from '../src/api/request.ts';
 import { createPgPool } from '../src/db/pg-pool.ts';
@@ -43,7 +44,7 @@ async function csvOf(url: string, group: MetricGroup, query: Record<string, stri
   const pgPool = createPgPool(url, { max: 1 });
   const chunks: Buffer[] = [];
   try {
-    await copyMetricCsv(pgPool, request(group, query), new Writable({
+    await pipeline(await openMetricCsv(pgPool, request(group, query)), new Writable({
       write(chunk: Buffer, _encoding, done) {
         chunks.push(chunk);
         done();

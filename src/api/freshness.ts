@@ -24,14 +24,16 @@ export const FreshnessResponse = z.strictObject({
 export type FreshnessResponse = z.infer<typeof FreshnessResponse>;
 
 export async function queryFreshness(pool: DatabasePool): Promise<FreshnessResponse> {
-  const [settings, rows] = await Promise.all([
-    pool.one(sql.type(z.object({ timezone: z.string(), data_as_of: z.string().nullable() }))`
-      select reporting_timezone as timezone, last_refresh_at as data_as_of from analytics.settings`),
-    pool.any(sql.type(FreshnessRow)`
-      select endpoint, metric, granularity, last_bucket, last_success_at, last_error, last_error_at, pending_buckets,
-             extract(epoch from lag)::float8 as lag_seconds
-      from analytics.metric_freshness
-      order by endpoint, metric`),
-  ]);
-  return { timezone: settings.timezone, dataAsOf: settings.data_as_of, rows: [...rows] };
+  // one statement, so a request holds one connection
+  const result = await pool.one(sql.type(z.object({ timezone: z.string(), data_as_of: z.string().nullable(), rows: z.array(FreshnessRow) }))`
+    select s.reporting_timezone as timezone, s.last_refresh_at as data_as_of,
+           (select coalesce(json_agg(f order by f.endpoint, f.metric), '[]') from (
+              select endpoint, metric, granularity, last_bucket,
+                     to_char(last_success_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as last_success_at,
+                     last_error,
+                     to_char(last_error_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as last_error_at,
+                     pending_buckets, extract(epoch from lag)::float8 as lag_seconds
+              from analytics.metric_freshness) f) as rows
+    from analytics.settings s`);
+  return { timezone: result.timezone, dataAsOf: result.data_as_of, rows: result.rows };
 }

@@ -2,10 +2,9 @@
 // returns the reporting zone, the last refresh and the rows aggregated to
 // JSON by Postgres, validated by the metric's zod schema. CSV: `COPY (the
 // same call) TO STDOUT` through a plain pg client (slonik has no COPY),
-// streamed to any writable so memory stays flat whatever the row count.
-import { pipeline } from 'node:stream/promises';
+// streamed so memory stays flat whatever the row count.
 import { once } from 'node:events';
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { sql, type DatabasePool } from 'slonik';
@@ -116,9 +115,4 @@ export async function openCsv(pool: pg.Pool, copyStatement: string): Promise<Rea
     throw error;
   }
   return stream;
-}
-
-/** Writes the CSV of a request into any writable (a file, an HTTP response, …). */
-export async function copyMetricCsv(pool: pg.Pool, request: MetricRequest, destination: Writable): Promise<void> {
-  await pipeline(await openMetricCsv(pool, request), destination);
 }

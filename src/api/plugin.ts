@@ -5,19 +5,25 @@
 // input is a 400 naming the parameter, a slow query a 503, anything else a
 // 500 whose details go to the log only (never SQL text over HTTP).
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, onRequestHookHandler } from 'fastify';
-import type pg from 'pg';
-import { ConnectionError, StatementTimeoutError, type DatabasePool } from 'slonik';
+import type { Readable } from 'node:stream';
+import { ConnectionError, StatementTimeoutError } from 'slonik';
+import { BusyError } from '../errors.ts';
 import { dashboardAssets } from './dashboard-assets.ts';
-import { queryFreshness } from './freshness.ts';
-import { csvFileName, openMetricCsv, queryMetric } from './metric-query.ts';
+import type { FreshnessResponse } from './freshness.ts';
+import { csvFileName, type MetricResponse } from './metric-query.ts';
 import { openApiDocument } from './openapi.ts';
-import { DEFAULT_MAX_RANGE_DAYS, InvalidParameter, METRICS, parseMetricRequest, type MetricGroup } from './request.ts';
+import { DEFAULT_MAX_RANGE_DAYS, InvalidParameter, METRICS, parseMetricRequest, type MetricGroup, type MetricRequest } from './request.ts';
+
+/** Where the routes read from (createAnalytics builds it over its pools). */
+export type MetricReader = {
+  query(request: MetricRequest): Promise<MetricResponse>;
+  freshness(): Promise<FreshnessResponse>;
+  /** The CSV of a request, started (see openMetricCsv). */
+  openCsv(request: MetricRequest): Promise<Readable>;
+};
 
 export type AnalyticsRoutesOptions = {
-  /** slonik pool for JSON reads; its size bounds concurrent queries. */
-  readonly pool: DatabasePool;
-  /** node-postgres pool for CSV exports (COPY). */
-  readonly exportPool: pg.Pool;
+  readonly reader: MetricReader;
   /** Longest allowed startDate..endDate, in days (default 1098, three years). */
   readonly maxRangeDays?: number;
   /** Runs before every data route (not the dashboard's static files): the host's auth. */
@@ -39,15 +45,15 @@ export const analyticsRoutes: FastifyPluginAsync<AnalyticsRoutesOptions> = async
       data.get(`/${group}`, async (request, reply) => {
         const query = request.query as Record<string, unknown>;
         const metricRequest = parseMetricRequest(group, withAcceptedFormat(query, request.headers.accept), maxRangeDays);
-        if (metricRequest.format === 'json') return queryMetric(options.pool, metricRequest);
-        const csv = await openMetricCsv(options.exportPool, metricRequest);
+        if (metricRequest.format === 'json') return options.reader.query(metricRequest);
+        const csv = await options.reader.openCsv(metricRequest);
         return reply
           .header('content-type', 'text/csv; charset=utf-8; header=present')
           .header('content-disposition', `attachment; filename="${csvFileName(metricRequest)}"`)
           .send(csv);
       });
     }
-    data.get('/freshness', () => queryFreshness(options.pool));
+    data.get('/freshness', () => options.reader.freshness());
     data.get('/openapi.json', (_request, reply) => reply.send(document));
     done();
   });
@@ -89,7 +95,8 @@ function handleError(this: FastifyInstance, error: FastifyError | Error, _reques
   if (error instanceof StatementTimeoutError || (error as { code?: string }).code === '57014') {
     return reply.code(503).send({ error: 'timeout', message: 'the query ran past the statement timeout; try a shorter range or retry later' } satisfies ErrorBody);
   }
-  if (error instanceof ConnectionError || /timeout exceeded when trying to connect/i.test(error.message)) {
+  // BusyError: no free report connection in time; pg-pool's message: the same for exports
+  if (error instanceof BusyError || error instanceof ConnectionError || /timeout exceeded when trying to connect/i.test(error.message)) {
     this.log.warn({ err: error }, 'analytics: no database connection available');
     return reply.code(503).send({ error: 'unavailable', message: 'no database connection is available right now; retry later' } satisfies ErrorBody);
   }
