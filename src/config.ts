@@ -38,7 +38,7 @@ const EnvironmentSchema = z.object({
     .default('UTC'),
   ANALYTICS_DATA_DIR: z.string().min(1).default('.data/postgres'),
   ANALYTICS_EMBEDDED_PORT: z.coerce
-    .number()
+    .number({ error: 'must be a whole number' })
     .int('must be a whole number')
     .min(1024, 'must be a port from 1024 to 65535')
     .max(65535, 'must be a port from 1024 to 65535')
@@ -46,7 +46,7 @@ const EnvironmentSchema = z.object({
   ANALYTICS_ADMIN_TOKEN: z.string().optional(),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce
-    .number()
+    .number({ error: 'must be a whole number' })
     .int('must be a whole number')
     .min(0, 'must be a port from 0 to 65535')
     .max(65535, 'must be a port from 0 to 65535')

@@ -1,6 +1,6 @@
 // The CLI as a user meets it: every mistake is one line on stderr naming the
 // bad value, with a non-zero exit and no stack trace.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
 import { createTestDatabase } from './helpers/database.ts';
@@ -83,8 +83,37 @@ t.test('on a good database: doctor, seed, migrate twice, summary, migrate down',
   t.match(await cli(['migrate', 'down'], env), { code: 0, stdout: 'migrate down: 0005_admin-api' });
 });
 
+t.test('serve: refuses to run without a token, serves with one, and stops on SIGTERM with exit 0', async (t) => {
+  const { url } = await createTestDatabase(t);
+  assertOneLineError(t, await cli(['serve', '--port', 'http'], { DATABASE_URL: url }), 2, /--port "http": must be a whole number from 0 to 65535/);
+  assertOneLineError(t, await cli(['serve'], { DATABASE_URL: url }), 1,
+    /^praxis-analytics: ANALYTICS_ADMIN_TOKEN is not set: the server refuses to run without a bearer token/);
+  assertOneLineError(t, await cli(['serve'], { DATABASE_URL: url, ANALYTICS_ADMIN_TOKEN: 'short' }), 1,
+    /ANALYTICS_ADMIN_TOKEN must be at least 16 characters \(got 5\)/);
+
+  const token = 'cli-test-token-0123456789';
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0'], {
+    env: { ...process.env, DATABASE_URL: url, ANALYTICS_ADMIN_TOKEN: token },
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  let stdout = '';
+  const address = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /admin analytics at (http:\/\/\S+\/admin\/analytics\/)/.exec(stdout);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.on('close', () => reject(new Error(`serve ended early: ${stdout}`)));
+  });
+  const freshness = await fetch(`${address}freshness`, { headers: { authorization: `Bearer ${token}` } });
+  t.equal(freshness.status, 200, 'answers with the token');
+  t.equal((await fetch(`${address}freshness`)).status, 401, 'refuses without it');
+  child.kill('SIGTERM');
+  t.equal(await exited, 0, 'SIGTERM: graceful exit 0');
+});
+
 t.test('help lists every command', async (t) => {
   const outcome = await cli(['--help']);
   t.equal(outcome.code, 0);
-  for (const command of ['migrate', 'refresh', 'verify', 'worker', 'doctor', 'seed', 'summary', 'demo']) t.match(outcome.stdout, new RegExp(`\\n  ${command}`));
+  for (const command of ['migrate', 'refresh', 'verify', 'worker', 'serve', 'doctor', 'seed', 'summary', 'demo']) t.match(outcome.stdout, new RegExp(`\\n  ${command}`));
 });
