@@ -12,7 +12,7 @@ const pool = createPgPool(databaseUrl, { max: 1 });
 let bytes = 0;
 const started = performance.now();
 await pipeline(
-  await openCsv(pool, `copy (${query}) to stdout with (format csv, header)`),
+  await openCsv(pool, query),
   new Writable({
     write(chunk: Buffer, _encoding, done) {
       bytes += chunk.length;

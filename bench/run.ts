@@ -80,7 +80,7 @@ try {
       // store whatever is not stored yet (everything, on a fresh data set)
       await pool.query(sql.unsafe`select analytics.invalidate_all() from analytics.settings where materialized_through is null`);
       await pool.query(sql.unsafe`select analytics.refresh_pending()`);
-      measurements.push(...(await apiCases(url, firstDay, lastDay)), ...(await csvCases(url)));
+      measurements.push(...(await apiCases(url, firstDay, lastDay)), ...(await csvCases(url, firstDay, lastDay)));
     }
   } finally {
     await pool.end();

@@ -71,15 +71,17 @@ const literal = (argument: Argument) =>
   `${argument.value === null ? 'null' : pg.escapeLiteral(String(argument.value))}::${argument.type}`;
 
 /**
- * The COPY statement of a request's CSV. Arguments are inlined as quoted
- * literals (COPY takes no bind parameters); every value was validated first.
+ * The query behind a request's CSV: exact numerics, formula-safe text.
+ * Arguments are inlined as quoted literals (COPY takes no bind parameters);
+ * every value was validated first.
  */
-export function csvCopyStatement(request: MetricRequest): string {
+export function csvSelectStatement(request: MetricRequest): string {
   const definition = metricDefinition(request);
   const { fn, args } = definition.call(request);
-  return `copy (select ${csvSelectList(definition.columns)} from analytics.${fn}(${args.map(literal).join(', ')}))`
-    + ' to stdout with (format csv, header)';
+  return `select ${csvSelectList(definition.columns)} from analytics.${fn}(${args.map(literal).join(', ')})`;
 }
+
+const copyStatement = (select: string) => `copy (${select}) to stdout with (format csv, header)`;
 
 /** A file name for the CSV of a request, e.g. users-sessions_started-2026-01-01-2026-01-31.csv */
 export const csvFileName = (request: MetricRequest): string =>
@@ -93,10 +95,11 @@ export const csvFileName = (request: MetricRequest): string =>
  * client is discarded instead, which ends the COPY on the server.
  */
 export async function openMetricCsv(pool: pg.Pool, request: MetricRequest): Promise<Readable> {
-  return openCsv(pool, csvCopyStatement(request));
+  return openCsv(pool, csvSelectStatement(request));
 }
 
-export async function openCsv(pool: pg.Pool, copyStatement: string): Promise<Readable> {
+/** openMetricCsv for any select (the benchmark's synthetic exports). */
+export async function openCsv(pool: pg.Pool, select: string): Promise<Readable> {
   const client = await pool.connect();
   let released = false;
   const release = (error?: Error) => {
@@ -104,7 +107,7 @@ export async function openCsv(pool: pg.Pool, copyStatement: string): Promise<Rea
     released = true;
     client.release(error ?? false);
   };
-  const stream = client.query(copyTo(copyStatement));
+  const stream = client.query(copyTo(copyStatement(select)));
   stream.once('end', () => release());
   stream.once('close', () => release(stream.readableEnded ? undefined : new Error('CSV export closed early')));
   stream.once('error', (error) => release(error));
