@@ -4,9 +4,11 @@
 // Fixtures are a handful of rows whose numbers can be checked by eye.
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
 import t from 'tap';
 import { sql, type DatabasePool } from 'slonik';
-import { csvFileName, openMetricCsv, queryMetric } from '../src/api/metric-query.ts';
+import { z } from 'zod';
+import { csvFileName, openCsv, openMetricCsv, queryMetric } from '../src/api/metric-query.ts';
 import { METRIC_DEFINITIONS } from '../src/api/metrics.ts';
 import { METRICS, parseMetricRequest, type MetricGroup } from '../src/api/request.ts';
 import { createPgPool } from '../src/db/pg-pool.ts';
@@ -167,4 +169,21 @@ t.test('metric_freshness lists every metric of the API with its interval', async
   const listed = await pool.anyFirst(sql.unsafe`select endpoint || '/' || metric from analytics.metric_freshness order by 1`);
   const expected = Object.entries(METRICS).flatMap(([group, metrics]) => metrics.map((metric) => `${group}/${metric}`)).sort();
   t.same(listed, expected);
+});
+
+t.test('a CSV stream destroyed early (the reader went away) discards its connection, which ends the COPY on the server', async (t) => {
+  const { url, pool } = await createTestDatabase(t);
+  // idle clients are never closed here, so only discarding the client can end the COPY
+  const pgPool = new pg.Pool({ connectionString: url, max: 1, idleTimeoutMillis: 0 });
+  t.teardown(() => pgPool.end());
+  // 100M rows, streamed (a join of two small series; one big series would be materialised first)
+  const stream = await openCsv(pgPool, "select a.g, 'row ' || b.g from generate_series(1, 10000) a(g), generate_series(1, 10000) b(g)");
+  stream.destroy();
+  const copying = () => pool.oneFirst(sql.type(z.object({ count: z.number() }))`
+    select count(*) as count from pg_stat_activity where query like 'copy (select a.g, %' and pid <> pg_backend_pid()`);
+  const deadline = Date.now() + 30_000;
+  while ((await copying()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  t.equal(await copying(), 0, 'no backend is still copying');
+  t.equal(pgPool.totalCount, 0, 'the client left the pool instead of going back to it');
+  t.same((await pgPool.query('select 1 as one')).rows, [{ one: 1 }], 'the pool still serves');
 });

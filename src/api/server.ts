@@ -15,7 +15,11 @@ export type ServerOptions = AnalyticsOptions & {
   readonly token: string;
   readonly host?: string;
   readonly port?: number;
-  /** Longest a request may take end to end, in milliseconds (default 30 s). */
+  /**
+   * Longest a client may take to send its request, and to leave its socket
+   * idle, in milliseconds (default 30 s). The work of a request is bounded by
+   * connectionTimeoutMs + statementTimeoutMs.
+   */
   readonly requestTimeoutMs?: number;
   /** Fastify's log level (default 'warn'): failures are logged, requests are not. */
   readonly logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
