@@ -125,7 +125,11 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
     createPgPool(options.databaseUrl ?? '', {
       max: settings.poolSize,
       applicationName: `praxis-analytics worker ${settings.name}`,
-      onIdleError: (error) => log(`worker: lost an idle database connection (${error.message}); reconnecting on next use`),
+      // Once a stop was asked for, the database may be going down with us
+      // (the demo's embedded server stops on the same Ctrl-C): not news.
+      onIdleError: (error) => {
+        if (!options.signal?.aborted) log(`worker: lost an idle database connection (${error.message}); reconnecting on next use`);
+      },
     });
   const target = options.databaseUrl ? describeTarget(options.databaseUrl) : 'the given pool';
 

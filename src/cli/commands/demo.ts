@@ -86,8 +86,8 @@ export async function demoCommand(argv: readonly string[], config: Config): Prom
     server = await startServer({ databaseUrl, token, host: config.host, port: config.port });
     console.log(`\ndemo: dashboard: ${server.url}#token=${token}`);
     console.log(`demo: API: curl -H 'Authorization: Bearer ${token}' '${server.url}users?metric=sessions_started&startDate=${daysAgo(27)}&endDate=${daysAgo(0)}'`);
-    console.log(`demo: the refresh worker is running; PostgreSQL: psql '${databaseUrl}'`);
-    console.log("demo: freshness: psql -c 'select * from analytics.refresh_status'\nPress Ctrl-C to stop.");
+    console.log(`demo: the refresh worker is running; freshness: psql '${databaseUrl}' -c 'select * from analytics.refresh_status'`);
+    console.log('Press Ctrl-C to stop.');
     await stop.stopped();
   } finally {
     stop.dispose();
