@@ -53,6 +53,12 @@ t.test('kill -9 in the middle of a refresh: the stored results stay as they were
   const exited = new Promise((resolve) => first.once('exit', resolve));
   first.kill('SIGKILL');
   await exited;
+  // The server rolls the orphaned refresh back once it notices the closed
+  // socket (client_connection_check_interval, 2 s). Released before that,
+  // the lock would let the orphan finish and commit on its own.
+  await waitFor('the killed worker\'s refresh to be rolled back', () => pool.oneFirst(sql.type(z.object({ gone: z.boolean() }))`
+    select not exists (select from pg_stat_activity
+                       where application_name like 'praxis-analytics worker%' and wait_event_type = 'Lock') as gone`));
 
   t.same(await pool.any(sql.unsafe`select * from analytics.daily_user_activity order by day, user_id`), storedBefore,
     'the killed refresh changed nothing (it had already rewritten this table inside its transaction)');
@@ -62,6 +68,8 @@ t.test('kill -9 in the middle of a refresh: the stored results stay as they were
   const second = spawnWorker(url, lines);
   t.teardown(() => { second.kill('SIGTERM'); });
   await waitFor('the retry', () => allFresh(pool));
+  // a signal that arrives while Node is still loading would end it before its handler exists
+  await waitFor('the second worker to have started', () => Promise.resolve(lines.filter((line) => / started /.test(line)).length === 2));
   const stopped = new Promise((resolve) => second.once('exit', resolve));
   second.kill('SIGTERM');
   t.equal(await stopped, 0, 'SIGTERM stops the worker with exit code 0');
