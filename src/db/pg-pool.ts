@@ -24,7 +24,11 @@ export function createPgPool(databaseUrl: string, options: PgPoolOptions = {}): 
     connectionString: databaseUrl,
     max: options.max ?? 4,
     application_name: options.applicationName ?? 'praxis-analytics',
-    options: `-c statement_timeout=${options.statementTimeoutMs ?? 0} -c client_connection_check_interval=2s`,
+    // PGOPTIONS first, as libpq would apply it (a DBA's -c lock_timeout=…,
+    // or -c analytics.clock=… to see what a refresh does on another date);
+    // the pool's own settings after it win.
+    options: [process.env.PGOPTIONS, `-c statement_timeout=${options.statementTimeoutMs ?? 0} -c client_connection_check_interval=2s`]
+      .filter(Boolean).join(' '),
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
   });
   pool.on('error', options.onIdleError ?? (() => {}));

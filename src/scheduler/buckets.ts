@@ -96,7 +96,7 @@ export async function applyReportingTimezone(db: Queryable, timezone: string): P
 /** The last local calendar day that is over, in the reporting zone stored in the database. */
 export async function localYesterday(db: Queryable): Promise<string> {
   const { rows } = await db.query(
-    `select ((now() at time zone analytics.reporting_timezone())::date - 1)::text as yesterday`,
+    `select (analytics.local_today() - 1)::text as yesterday`,
   );
   return z.object({ yesterday: IsoDate }).parse(rows[0]).yesterday;
 }
