@@ -10,6 +10,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import t, { type Test } from 'tap';
 import { z } from 'zod';
 import { sql, type DatabasePool } from 'slonik';
+import { findCaptureProblems } from '../src/capture-check.ts';
 import { differences } from './helpers/analytics.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { fixtures, id } from './helpers/fixtures.ts';
@@ -156,4 +157,35 @@ t.test('every capture trigger is enabled ALWAYS on each platform table', async (
     where g.tgname like 'analytics_%' order by 1`);
   t.equal(triggers.length, 16, 'insert, update, delete and truncate on four tables');
   t.same(triggers.filter((trigger) => trigger.enabled !== 'A'), []);
+});
+
+t.test('doctor names a missing or disabled trigger and a missing index, each with what to run', async (t) => {
+  const { pool } = await createTestDatabase(t);
+  t.same(await findCaptureProblems(pool), [], 'a migrated database is whole');
+  await pool.query(sql.unsafe`drop trigger analytics_capture_truncate on public.users`);
+  await pool.query(sql.unsafe`alter table public.sessions disable trigger analytics_capture_update`);
+  await pool.query(sql.unsafe`alter table public.subscriptions enable trigger analytics_capture_insert`);
+  await pool.query(sql.unsafe`drop index public.analytics_sessions_started_at_idx`);
+  t.same(await findCaptureProblems(pool), [
+    'trigger analytics_capture_update on public.sessions is disabled: run ALTER TABLE public.sessions ENABLE ALWAYS TRIGGER analytics_capture_update',
+    'trigger analytics_capture_insert on public.subscriptions is not enabled ALWAYS (replica-role writes skip it): run ALTER TABLE public.subscriptions ENABLE ALWAYS TRIGGER analytics_capture_insert',
+    'trigger analytics_capture_truncate on public.users is missing, so changes are lost: run SELECT analytics.install_capture_triggers()',
+    'index public.analytics_sessions_started_at_idx is missing: run CREATE INDEX CONCURRENTLY analytics_sessions_started_at_idx ON public.sessions (started_at)',
+  ]);
+  await pool.query(sql.unsafe`select analytics.install_capture_triggers()`);
+  await pool.query(sql.unsafe`create index analytics_sessions_started_at_idx on public.sessions (started_at)`);
+  t.same(await findCaptureProblems(pool), [], 'what doctor said to run puts it right');
+});
+
+t.test('freshness checks read the log through its index', async (t) => {
+  const { pool } = await createTestDatabase(t);
+  // a day's writes pending (not over yet), and the question for a bucket before them
+  await pool.query(sql.unsafe`insert into analytics.invalidation_log (source, at)
+    select 'activity', timestamptz '2026-01-02' + n * interval '4 seconds' from generate_series(1, 20000) n`);
+  await pool.query(sql.unsafe`analyze analytics.invalidation_log`);
+  const plan = await pool.anyFirst(sql.type(z.object({ 'QUERY PLAN': z.string() }))`
+    explain select exists (select from analytics.invalidation_log l where l.source = 'activity' and l.at < '2026-01-01')`);
+  // the question bucket_is_fresh() asks per source
+  t.match(plan.join('\n'), /Index (Only )?Scan using invalidation_log_source_at_idx/);
+  t.notMatch(plan.join('\n'), /Seq Scan/);
 });

@@ -161,8 +161,13 @@ comment on function analytics.capture_truncate() is
 
 -- The triggers. UPDATE OF lists every column a metric reads (README,
 -- "How changes are tracked"); WHEN drops updates that set them to the same
--- values before any trigger event is queued.
-do $$
+-- values before any trigger event is queued. A function, so that `doctor`
+-- can name one call that puts back a dropped trigger.
+create function analytics.install_capture_triggers()
+returns void
+language plpgsql
+set search_path = pg_catalog, analytics, pg_temp
+as $$
 declare
   v_table text;
   v_columns text;
@@ -179,6 +184,10 @@ begin
     execute format('drop trigger if exists analytics_log_insert on public.%I', v_table);
     execute format('drop trigger if exists analytics_log_update on public.%I', v_table);
     execute format('drop trigger if exists analytics_log_delete on public.%I', v_table);
+    execute format('drop trigger if exists analytics_capture_insert on public.%I', v_table);
+    execute format('drop trigger if exists analytics_capture_delete on public.%I', v_table);
+    execute format('drop trigger if exists analytics_capture_update on public.%I', v_table);
+    execute format('drop trigger if exists analytics_capture_truncate on public.%I', v_table);
     execute format('create trigger analytics_capture_insert after insert on public.%1$I
                     referencing new table as new_rows for each statement execute function analytics.%2$I()',
                    v_table, 'capture_' || v_table);
@@ -204,6 +213,10 @@ begin
   end loop;
 end
 $$;
+comment on function analytics.install_capture_triggers() is
+  'Creates (or re-creates) the change-capture triggers on public.sessions, feedback_reports, users and subscriptions, enabled ALWAYS. Run by migration 0006; run it again when doctor reports a missing trigger.';
+revoke execute on function analytics.install_capture_triggers() from public;
+select analytics.install_capture_triggers();
 drop function analytics.log_source_changes();
 
 create or replace function analytics.invalidate_all()

@@ -14,5 +14,5 @@ begin
 end
 $$;
 drop function if exists analytics.capture_sessions(), analytics.capture_feedback_reports(), analytics.capture_users(),
-  analytics.capture_subscriptions(), analytics.capture_truncate(), analytics.invalidate_all(), analytics.local_today();
+  analytics.capture_subscriptions(), analytics.capture_truncate(), analytics.install_capture_triggers(), analytics.invalidate_all(), analytics.local_today();
 drop table if exists analytics.invalidation_log;

@@ -1,13 +1,16 @@
 import type { Config } from '../../config.ts';
+import { findCaptureProblems } from '../../capture-check.ts';
 import { findContractProblems, SOURCE_SCHEMA } from '../../contract.ts';
 import { createDatabasePool } from '../../db/pool.ts';
-import { ContractError } from '../../errors.ts';
+import { ContractError, StateError } from '../../errors.ts';
 import { requireDatabaseUrl } from '../database-url.ts';
 import { parseFlags } from '../options.ts';
 
 export const doctorHelp = `doctor
     Check the database against the source contract (README): lists every
-    missing table, missing column and wrong type; exits 1 when any.`;
+    missing table, missing column and wrong type; once migrated, also every
+    missing or disabled capture trigger and missing index, each on its own
+    line with what to run; exits 1 when any.`;
 
 export async function doctorCommand(argv: readonly string[], config: Config): Promise<void> {
   parseFlags(argv, {});
@@ -16,6 +19,9 @@ export async function doctorCommand(argv: readonly string[], config: Config): Pr
     const problems = await findContractProblems(pool);
     if (problems.length > 0) throw new ContractError(problems);
     console.log(`doctor: schema ${SOURCE_SCHEMA} meets the source contract`);
+    const capture = await findCaptureProblems(pool);
+    for (const problem of capture) console.log(`doctor: ${problem}`);
+    if (capture.length > 0) throw new StateError(`the change capture is incomplete (${capture.length} problem(s) above): changes may be lost`);
   } finally {
     await pool.end();
   }

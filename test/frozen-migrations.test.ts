@@ -1,0 +1,43 @@
+// Released migrations are frozen: a fresh install and an upgraded one must
+// run the same SQL. Each released migration and every SQL file it reads is
+// pinned by its SHA-256 here; a change to one fails this test. To change a
+// definition, add a migration (and new files) instead.
+// A new migration is added to this list when it is released.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import t from 'tap';
+
+const RELEASED: Record<string, string> = {
+  'migrations/0001_analytics-schema.sql': '80814d797ed00c455383a5256b894e075f138cb2fcabc825a037fd3ee5e8d072',
+  'migrations/0002_sql-core.js': '385e6950778287e635a24a5188f5ec9974b6092e221c698aa7f8bcd029e610ca',
+  'migrations/0003_scheduler.js': '28193e48221ba332e57d3065d5afa803d552dcf39fd4c0d5dc286af4b791590e',
+  'migrations/0004_refresh-through-stored-history.js': 'c3bc1d6e4eb85efe2ed84892e3a22980fa3987cc71097328fed857963b669051',
+  'migrations/0005_admin-api.js': 'c00698307e217f4ac5ee11e0e7eababc6a8b092933d9213e76a219b0194462ac',
+  'migrations/0006_change-capture.js': 'e2469b339ae9bfb06a4e9c270ff43d3e0a8ca87354b961be067b2cb2190907d7',
+  'sql/core/00-settings.sql': 'df5af978488c31cfebdde607857ed72edbde485647ed2d436819a3781f00e91c',
+  'sql/core/01-invalidation-log.sql': '38b8ba04976dbce8d894439fe5736e6de8bebe8113fb6a51ba2c26f2d81b9447',
+  'sql/core/02-rollups.sql': '419b01ea69141732969d6f74cb7ebce8fffdba6c2c718d490a7164f5a08298ca',
+  'sql/core/03-compute.sql': 'd6e937129fc5f429ec5fed09b543e4e1ff214437b21aae55f76ec705ff902fa9',
+  'sql/core/04-refresh.sql': 'b0bb5de5bc73425975407e5bfead3d849f1c3c902d1f493f900c54ee1478381d',
+  'sql/core/05-reports.sql': '436e87429ac26f6651dd0e8170beee1ce908dd54748e5e0fc7830a40f9d9d6db',
+  'sql/core/06-verify.sql': 'e84e1bd784412691dc7dd7cf8627f3924c83e0eeeb0988f4be2a77102003c157',
+  'sql/core/07-sources.sql': '067f27b1c2d4c6a88315f904d2003f6d0172b1ab95540be6c2681df5eb682460',
+  'sql/core/08-access.sql': 'b7ed6ba9448d2b5918ce690184223b5bec2f764042c9061443044697b53cf6c5',
+  'sql/core/down.sql': 'bdcd75fac7f9b05dc931d553633442000de191d49a2cdcfb39a22a084ceb7821',
+  'sql/scheduler/refresh-buckets.sql': '9ecd91cf935c0e8be60ceccb11cb1c8e96aea40cea6fe442da1695ab221dbee9',
+  'sql/scheduler/down.sql': 'a6506d08e5b544e1572177c7a21d4675a32caae9eefbde982be4a774034208cb',
+  'sql/api/metrics.sql': '68ddef57c1c717c07d615afc1434616013a6dbf58f1a078707145aca0d89a302',
+  'sql/api/down.sql': 'c03a0dca5374979999fbf7f173b9c9adc0828141a1fce56f634d1f9b7bf7771c',
+  'sql/capture/01-log.sql': '7ccb3e5386b35befbc934b49fbf658538f2e792dbf6e8a6227a6a217c8069bf9',
+  'sql/capture/02-triggers.sql': '8693a426795c63f77e4f2363cf2e0899ee733b510e3035e511b5438a5ee5fe51',
+  'sql/capture/03-refresh.sql': '66911701ed6990ca265845658811090515ce7b63de00e8bb564bb09357bf4d11',
+  'sql/capture/04-buckets.sql': '4807b47c4ed77c70d48875993e1bf300d7a5e8991f2da40964eaf278b62ff4ff',
+  'sql/capture/down.sql': '12e5867f0019c3e0cbfe996b9cc606f98d102a941a9dc9ffe3141b4b3f381834',
+};
+
+t.test('no released migration or SQL file it applies has changed', async (t) => {
+  for (const [file, pinned] of Object.entries(RELEASED)) {
+    const actual = createHash('sha256').update(readFileSync(new URL(`../${file}`, import.meta.url))).digest('hex');
+    t.equal(actual, pinned, `${file} is released and frozen`);
+  }
+});
