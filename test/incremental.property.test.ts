@@ -1,10 +1,12 @@
 // Property: however source rows change — inserts, late feedback, status
 // changes, moved and deleted sessions, re-dated signups, ended
-// subscriptions — an incremental refresh leaves every stored aggregate equal
+// subscriptions, TRUNCATE, replica-role writes, writers that commit after a
+// refresh started — an incremental refresh leaves every stored aggregate equal
 // to a from-scratch recomputation (analytics.verify), and the daily session
 // metrics equal an independent oracle written here in TypeScript from the
 // raw rows, in a random reporting time zone with DST changes in the window.
 import fc from 'fast-check';
+import pg from 'pg';
 import t from 'tap';
 import { z } from 'zod';
 import { sql, type DatabasePool } from 'slonik';
@@ -32,10 +34,14 @@ const operation = fc.oneof(
   fc.record({ kind: fc.constant('signup' as const), user: fc.integer({ min: 1, max: USERS }), at: instant }),
   fc.record({ kind: fc.constant('subscription' as const), user: fc.integer({ min: 1, max: USERS }), at: instant, days: fc.integer({ min: 1, max: 60 }), ended: fc.boolean() }),
   fc.constant({ kind: 'refresh' as const }),
+  fc.constant({ kind: 'truncate_reports' as const }),
+  fc.record({ kind: fc.constant('replica_status' as const), n: sessionNo, status }),
+  // a writer whose transaction commits after a refresh has started and ended
+  fc.record({ kind: fc.constant('late_writer' as const), n: sessionNo, at: instant, score: fc.integer({ min: 0, max: 500 }) }),
 );
 type Operation = typeof operation extends fc.Arbitrary<infer O> ? O : never;
 
-async function apply(pool: DatabasePool, op: Operation): Promise<void> {
+async function apply(pool: DatabasePool, writer: pg.Client, op: Operation): Promise<void> {
   switch (op.kind) {
     case 'session': {
       const duration = op.status === 'in_progress' ? null : op.seconds;
@@ -80,6 +86,30 @@ async function apply(pool: DatabasePool, op: Operation): Promise<void> {
     case 'refresh':
       await pool.query(sql.unsafe`select analytics.refresh_pending()`);
       return;
+    case 'truncate_reports':
+      // after a refresh, so that stored days lose their reports
+      await pool.query(sql.unsafe`select analytics.refresh_pending()`);
+      await pool.query(sql.unsafe`truncate public.feedback_reports`);
+      return;
+    case 'replica_status':
+      // as a logical-replication apply worker writes, to a stored day
+      await pool.query(sql.unsafe`select analytics.refresh_pending()`);
+      await pool.transaction(async (tx) => {
+        await tx.query(sql.unsafe`set local session_replication_role = replica`);
+        await tx.query(sql.unsafe`update public.sessions set completion_status = ${op.status},
+          duration_seconds = case when ${op.status} = 'in_progress' then null else coalesce(duration_seconds, 600) end
+          where id = ${id('session', op.n)}`);
+      });
+      return;
+    case 'late_writer':
+      await writer.query('begin');
+      await writer.query(`update public.sessions set started_at = $2 where id = $1`, [id('session', op.n), op.at]);
+      await writer.query(`insert into public.feedback_reports (id, session_id, score_raw, criteria_scores, created_at)
+        select $2, s.id, $3, '{"fluency": 3}', now() from public.sessions s where s.id = $1 on conflict do nothing`,
+      [id('session', op.n), id('report', op.n), op.score]);
+      await pool.query(sql.unsafe`select analytics.refresh_pending()`);
+      await writer.query('commit');
+      return;
   }
 }
 
@@ -123,7 +153,10 @@ async function expectedDailyMetrics(pool: DatabasePool, zone: string) {
 }
 
 t.test('incremental refreshes always equal a from-scratch recomputation and the TypeScript oracle', async (t) => {
-  const { pool } = await createTestDatabase(t);
+  const { url, pool } = await createTestDatabase(t);
+  const writer = new pg.Client(url);
+  await writer.connect();
+  t.teardown(() => writer.end());
   let checks = 0;
   await fc.assert(
     fc.asyncProperty(fc.constantFrom(...ZONES), fc.array(operation, { minLength: 1, maxLength: 14 }), async (zone, operations) => {
@@ -136,7 +169,7 @@ t.test('incremental refreshes always equal a from-scratch recomputation and the 
       await add.scenarios([{ n: 1 }, { n: 2 }]);
 
       for (const op of [...operations, { kind: 'refresh' as const }]) {
-        await apply(pool, op);
+        await apply(pool, writer, op);
         if (op.kind !== 'refresh') continue;
 
         const differences = await pool.any(sql.type(z.object({ object: z.string(), key: z.string() }))`
