@@ -5,15 +5,13 @@
 // - the same HTTP load while a full refresh rewrites every rollup;
 // - CSV exports: rows/s of the streaming path against psql's \copy of the
 //   same query, and the exporting process's peak RSS from 10k to 1M rows.
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { csvSelectStatement } from '../src/api/metric-query.ts';
 import { parseMetricRequest } from '../src/api/request.ts';
 import { startServer } from '../src/api/server.ts';
-
-export type Measurement = { name: string; value: string; note?: string };
+import { type Measurement, run } from './measure.ts';
 
 const CONCURRENCY = 10;
 const DURATION_SECONDS = 10;
@@ -107,16 +105,6 @@ const syntheticQuery = (rows: number) =>
   `select date '2020-01-01' + (g % 3650) as bucket, g as sessions, round((g % 997) / 997.0, 4) as rate, analytics.csv_text('Scenario ' || (g % 144)) as title from generate_series(1, ${rows}) g`;
 
 type ExportRun = { seconds: number; bytes: number; maxRssMb: number };
-
-function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} exited with ${code}`))));
-  });
-}
 
 async function productExport(databaseUrl: string, query: string): Promise<ExportRun> {
   const script = fileURLToPath(new URL('./csv-export.ts', import.meta.url));

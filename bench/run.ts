@@ -15,6 +15,8 @@ import { backfill } from '../src/refresh.ts';
 import { seed, type SeedResult } from '../src/seed.ts';
 import { countPlatformRows } from '../src/summary.ts';
 import { apiCases, csvCases } from './api.ts';
+import { type Measurement, relative, timed } from './measure.ts';
+import { findPgbench, writeCases } from './writes.ts';
 
 const SCALES = {
   small: { users: 10_000, days: 365, sessionsPerUser: 50 },
@@ -25,15 +27,20 @@ const SCALES = {
 } as const;
 const END = new Date('2026-11-28T00:00:00Z'); // fixed, so a reused database is the same data
 
-type Measurement = { name: string; value: string; note?: string };
-
 const { values } = parseArgs({
   options: { scale: { type: 'string', default: 'small' }, cases: { type: 'string', default: 'core,api' } },
   strict: true,
 });
+const CASES = ['core', 'api', 'writes'];
 const cases = new Set(values.cases.split(','));
-if (![...cases].every((name) => name === 'core' || name === 'api')) {
-  console.error(`bench: --cases "${values.cases}": expected core, api or core,api`);
+if (![...cases].every((name) => CASES.includes(name))) {
+  console.error(`bench: --cases "${values.cases}": expected a comma-separated list of ${CASES.join(', ')}`);
+  process.exit(2);
+}
+// before minutes of data generation, not after
+const pgbench = cases.has('writes') ? findPgbench() : undefined;
+if (cases.has('writes') && !pgbench) {
+  console.error('bench: the writes case needs pgbench, which is not on PATH (Debian: apt-get install postgresql-client)');
   process.exit(2);
 }
 const scaleName = values.scale as keyof typeof SCALES;
@@ -82,6 +89,7 @@ try {
       await pool.query(sql.unsafe`select analytics.refresh_pending()`);
       measurements.push(...(await apiCases(url, firstDay, lastDay)), ...(await csvCases(url, firstDay, lastDay)));
     }
+    if (pgbench) measurements.push(...(await writeCases(pool, url, pgbench)));
   } finally {
     await pool.end();
   }
@@ -191,18 +199,6 @@ async function sqlCoreCases(pool: DatabasePool, url: string): Promise<Measuremen
     { name: 'read session_metrics, one year by day: aggregates vs raw', value: `${(readRaw / readAggregates).toFixed(1)}×`, note: `${seconds(readAggregates)} vs ${seconds(readRaw)} (target ≥ 20×)` },
     { name: 'read active_users (dau/wau/mau), one year: aggregates vs raw', value: `${(activeRaw / activeAggregates).toFixed(1)}×`, note: `${seconds(activeAggregates)} vs ${seconds(activeRaw)} (target ≥ 20×)` },
   ];
-}
-
-/** "12% over" / "3% under": a against b. */
-function relative(a: number, b: number): string {
-  const percent = Math.round((a / b - 1) * 100);
-  return percent >= 0 ? `${percent}% over` : `${-percent}% under`;
-}
-
-async function timed(work: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await work();
-  return (performance.now() - started) / 1000;
 }
 
 async function rawDailyGroupBy(pool: DatabasePool): Promise<void> {

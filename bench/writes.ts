@@ -1,0 +1,305 @@
+// The writes case of `make bench CASES=writes`: what the package's
+// change-capture triggers (sql/capture/02-triggers.sql) cost the platform's
+// single-row writes, measured with pgbench on the bench database itself.
+// "Without the package" is the same database with the four
+// analytics_capture_* triggers of each platform table disabled, so both arms
+// share the data, the indexes and the caches; the arms are interleaved
+// (A B A B …) so that drift (autovacuum, checkpoints, a noisy neighbour)
+// falls on both. Everything the case writes to the platform tables is
+// removed again, and every trigger is re-enabled, even on failure.
+import { accessSync, constants } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import { sql } from 'slonik';
+import type { DatabasePool } from '../src/db/pool.ts';
+import { type Measurement, relative, run, timed } from './measure.ts';
+
+const CLIENTS = 4;
+const PAIRS = 5;
+const SECONDS = Number(process.env.BENCH_WRITES_SECONDS ?? 8);
+const TABLES = ['sessions', 'feedback_reports', 'users', 'subscriptions'];
+const TRIGGERS = ['insert', 'update', 'delete', 'truncate'].map((op) => `analytics_capture_${op}`);
+// Sessions made for a run of the report INSERT or the DELETE, per second
+// of the run: far more than one run uses (a run that empties its pool is an
+// error, not a number).
+const MADE_PER_SECOND = 10_000;
+
+/** pgbench's path, or undefined when it is not on PATH. */
+export function findPgbench(): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const file = path.join(dir, 'pgbench');
+    try {
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
+}
+
+// pgbench variables keep their value from one transaction to the next, so
+// `k` (set to 0 with -D) counts each client's transactions: the scripts
+// that use up a row (a session gets its one report, a session is deleted)
+// take row n = client + 1 + CLIENTS·k of the sessions made for the run, each
+// row once, and every transaction really writes. The other scripts pick
+// rows at random.
+const nextN = `\\set n :client_id + 1 + ${CLIENTS} * :k\n\\set k :k + 1\n`;
+const toggle = `completion_status = case completion_status when 'completed' then 'abandoned' else 'completed' end`;
+
+type Pools = { users: number; scenarios: number; recent: number; older: number };
+
+function scripts(pools: Pools, lastStart: string) {
+  const pick = (table: keyof Pools) => `\\set n random(1, ${pools[table]})\n`;
+  return {
+    insertSession: {
+      title: 'INSERT one session',
+      text: `${pick('users')}\\set u :n\n${pick('scenarios')}\\set minutes random(1, 720)
+insert into public.sessions (id, user_id, scenario_id, started_at, completion_status, updated_at)
+select gen_random_uuid(), u.id, s.id, timestamptz '${lastStart}' + :minutes * interval '1 minute', 'in_progress', now()
+from bench_writes.users u, bench_writes.scenarios s where u.n = :u and s.n = :n;\n`,
+    },
+    insertReport: {
+      title: 'INSERT one feedback report',
+      text: `${nextN}insert into public.feedback_reports (id, session_id, score_raw, criteria_scores, created_at)
+select gen_random_uuid(), id, 320, '{"fluency": 3, "grammar_expression": 2, "relationship_building": 4}', now()
+from bench_writes.made where n = :n;\n`,
+    },
+    updateRecent: {
+      title: 'UPDATE completion_status of a session of the last day',
+      text: `${pick('recent')}update public.sessions set ${toggle} where id = (select id from bench_writes.recent where n = :n);\n`,
+    },
+    updateOlder: {
+      title: 'UPDATE completion_status of a session 10 days before',
+      text: `${pick('older')}update public.sessions set ${toggle} where id = (select id from bench_writes.older where n = :n);\n`,
+    },
+    heartbeat: {
+      title: 'UPDATE updated_at only (no metric reads it)',
+      text: `${pick('recent')}update public.sessions set updated_at = now() where id = (select id from bench_writes.recent where n = :n);\n`,
+    },
+    deleteSession: {
+      title: 'DELETE one session',
+      text: `${nextN}delete from public.sessions where id = (select id from bench_writes.made where n = :n);\n`,
+    },
+    // The lower bound of the UPDATE case: the same update writing one log
+    // row (what capture_sessions writes for it) in the same statement.
+    updateWithLogRow: {
+      title: 'UPDATE completion_status + one log row, same statement',
+      text: `${pick('recent')}with u as (
+  update public.sessions set ${toggle} where id = (select id from bench_writes.recent where n = :n) returning started_at)
+insert into bench_writes.log_copy (source, at) select 'activity', started_at from u;\n`,
+    },
+  };
+}
+type ScriptName = keyof ReturnType<typeof scripts>;
+const usesMade = (script: ScriptName) => script === 'insertReport' || script === 'deleteSession';
+type Arm = { script: ScriptName; triggers: boolean };
+
+export async function writeCases(pool: DatabasePool, databaseUrl: string, pgbench: string): Promise<Measurement[]> {
+  if (!Number.isInteger(SECONDS) || SECONDS < 1) throw new Error(`bench writes: BENCH_WRITES_SECONDS must be a whole number of seconds, not "${process.env.BENCH_WRITES_SECONDS}"`);
+
+  const setTriggers = async (enabled: boolean) => {
+    // ALWAYS, as migration 0006 leaves them (a plain ENABLE would not fire under replication)
+    const state = enabled ? sql.fragment`enable always trigger` : sql.fragment`disable trigger`;
+    for (const table of TABLES) {
+      await pool.query(sql.unsafe`alter table ${sql.identifier(['public', table])}
+        ${sql.join(TRIGGERS.map((trigger) => sql.fragment`${state} ${sql.identifier([trigger])}`), sql.fragment`, `)}`);
+    }
+  };
+  // Back to the data the case found, from what schema bench_writes holds
+  // alone (so it also repairs a run that was killed): triggers on, so that
+  // what is undone is logged; no bench session or report left; the toggled
+  // statuses put back (updated_at, which no metric reads, keeps the
+  // heartbeat's values). The made sessions' reports go with them (on
+  // delete cascade).
+  const restoreData = async () => {
+    await setTriggers(true);
+    await pool.query(sql.unsafe`delete from public.sessions
+      where started_at > (select at from bench_writes.last_start) or id in (select id from bench_writes.made)`);
+    await pool.query(sql.unsafe`update public.sessions s set completion_status = p.status
+      from (select id, status from bench_writes.recent union all select id, status from bench_writes.older) p
+      where s.id = p.id and s.completion_status <> p.status`);
+    await pool.query(sql.unsafe`truncate bench_writes.made, bench_writes.log_copy`);
+  };
+  const exists = (table: string) => pool.oneFirst(sql.type(z.object({ ok: z.boolean() }))`select to_regclass(${table}) is not null as ok`);
+  if (await exists('bench_writes.last_start')) {
+    console.log('bench: writes: undoing the changes of an interrupted run…');
+    await restoreData();
+    await pool.query(sql.unsafe`select analytics.refresh_pending()`);
+  }
+
+  // Numbered rows for the scripts to pick by n. The session pools keep each
+  // row's status, for restoreData. last_start is written last: it marks a
+  // complete schema, which restoreData can rely on.
+  await pool.query(sql.unsafe`drop schema if exists bench_writes cascade`);
+  await pool.query(sql.unsafe`create schema bench_writes`);
+  const last = sql.fragment`(select max(started_at) from public.sessions)`; // no bench row exists yet
+  const toggled = sql.fragment`completion_status in ('completed', 'abandoned')`; // only these two are toggled
+  const numberedRows = {
+    users: sql.fragment`select id from public.users`,
+    scenarios: sql.fragment`select id from public.scenarios`,
+    recent: sql.fragment`select id, completion_status as status from public.sessions
+      where started_at > ${last} - interval '1 day' and ${toggled}`,
+    older: sql.fragment`select id, completion_status as status from public.sessions
+      where started_at > ${last} - interval '11 days' and started_at <= ${last} - interval '10 days' and ${toggled}`,
+  };
+  const pools = {} as Pools;
+  for (const [name, select] of Object.entries(numberedRows)) {
+    const table = sql.identifier(['bench_writes', name]);
+    await pool.query(sql.unsafe`create table ${table} as select row_number() over (order by random()) as n, x.* from (${select}) x`);
+    await pool.query(sql.unsafe`alter table ${table} add primary key (n)`);
+    pools[name as keyof Pools] = await pool.oneFirst(sql.type(z.object({ n: z.coerce.number() }))`select count(*) as n from ${table}`);
+  }
+  await pool.query(sql.unsafe`create table bench_writes.made (n bigint primary key, id uuid not null)`);
+  await pool.query(sql.unsafe`create table bench_writes.log_copy (like analytics.invalidation_log including all)`);
+  await pool.query(sql.unsafe`create table bench_writes.last_start as select ${last} as at`);
+  const lastStart = await pool.oneFirst(sql.type(z.object({ at: z.string() }))`select at::text as at from bench_writes.last_start`);
+  const madeRows = MADE_PER_SECOND * SECONDS;
+
+  const dir = await mkdtemp(path.join(tmpdir(), 'bench-writes-'));
+  const all = scripts(pools, lastStart);
+  const files = {} as Record<ScriptName, string>;
+  for (const [name, script] of Object.entries(all)) {
+    files[name as ScriptName] = path.join(dir, `${name}.sql`);
+    await writeFile(files[name as ScriptName], script.text);
+  }
+
+  const url = new URL(databaseUrl);
+  const connection = [
+    '-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username),
+    decodeURIComponent(url.pathname.slice(1)), // pgbench takes the database name as its argument (-d is --debug)
+  ];
+  const env = { ...process.env, PGPASSWORD: decodeURIComponent(url.password) };
+  // Ctrl-C or SIGTERM ends the case through its `finally`, which re-enables
+  // the triggers, instead of ending Node where it stands.
+  let interrupted = false;
+  const interrupt = () => (interrupted = true);
+  process.on('SIGINT', interrupt).on('SIGTERM', interrupt);
+  const pgbenchRun = async (script: ScriptName, length: string[]) => {
+    if (interrupted) throw new Error('bench writes: interrupted');
+    const output = await run(pgbench, ['-n', '-c', String(CLIENTS), '-j', '2', ...length, '-D', 'k=0', '-f', files[script], ...connection], env);
+    const tps = Number(/^tps = ([\d.]+)/m.exec(output)?.[1]);
+    const transactions = Number(/^number of transactions actually processed: (\d+)/m.exec(output)?.[1]);
+    if (!(tps > 0 && transactions > 0)) throw new Error(`bench writes: no tps in pgbench's output:\n${output}`);
+    if (usesMade(script) && transactions > madeRows) {
+      throw new Error(`bench writes: ${script} used up its ${madeRows} sessions: shorten BENCH_WRITES_SECONDS (or raise MADE_PER_SECOND)`);
+    }
+    return tps;
+  };
+
+  // Every run starts from here: the data the case found, the log consumed,
+  // nothing for autovacuum to clean in the middle of the run, no dirty
+  // pages for a checkpoint to write during it.
+  const settle = async (script?: ScriptName) => {
+    await restoreData();
+    if (script && usesMade(script)) {
+      // Copies of the last day's sessions under new ids, without reports: a
+      // report follows a session that just ended, and the only day the runs
+      // change stays the last one (the refresh between runs stays short).
+      await pool.query(sql.unsafe`with copied as (
+          insert into public.sessions (id, user_id, scenario_id, started_at, ended_at, duration_seconds, completion_status, updated_at)
+          select gen_random_uuid(), s.user_id, s.scenario_id, s.started_at, s.ended_at, s.duration_seconds, s.completion_status, s.updated_at
+          from generate_series(1, ${madeRows}) g
+          join bench_writes.recent r on r.n = 1 + g % ${pools.recent} join public.sessions s on s.id = r.id
+          returning id)
+        insert into bench_writes.made (n, id) select row_number() over (), id from copied`);
+    }
+    await pool.query(sql.unsafe`select analytics.refresh_pending()`);
+    await pool.query(sql.unsafe`vacuum public.sessions, public.feedback_reports, analytics.invalidation_log, bench_writes.made`);
+    await pool.query(sql.unsafe`checkpoint`);
+  };
+
+  const measureArm = async (arm: Arm) => {
+    await settle(arm.script);
+    await setTriggers(arm.triggers);
+    return pgbenchRun(arm.script, ['-T', String(SECONDS)]);
+  };
+
+  /** PAIRS interleaved runs of a and b: median tps of each, median and range of a/b. */
+  const compare = async (a: Arm, b: Arm) => {
+    console.log(`bench: writes: ${all[a.script].title}…`);
+    const tpsA: number[] = [];
+    const tpsB: number[] = [];
+    for (let pair = 0; pair < PAIRS; pair += 1) {
+      tpsA.push(await measureArm(a));
+      tpsB.push(await measureArm(b));
+    }
+    const ratios = tpsA.map((tps, i) => tps / tpsB[i]!);
+    return { ratio: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios), a: median(tpsA), b: median(tpsB) };
+  };
+  const range = (result: Awaited<ReturnType<typeof compare>>) =>
+    `${result.ratio.toFixed(3)}× tps (pairs ${result.min.toFixed(3)}–${result.max.toFixed(3)})`;
+
+  const measurements: Measurement[] = [];
+  const runs = `${PAIRS} interleaved pairs of ${SECONDS} s, pgbench -c ${CLIENTS} -j 2`;
+  try {
+    // What the log gains from 10,000 single-row writes, and what one
+    // refresh leaves behind in it.
+    console.log('bench: writes: invalidation_log growth…');
+    const logSize = () => pool.one(sql.type(z.object({ rows: z.coerce.number(), bytes: z.coerce.number() }))`
+      select (select count(*) from analytics.invalidation_log) as rows, pg_total_relation_size('analytics.invalidation_log') as bytes`);
+    for (const script of ['insertSession', 'updateRecent'] as const) {
+      await settle(script);
+      const before = await logSize();
+      await pgbenchRun(script, ['-t', String(10_000 / CLIENTS)]);
+      const after = await logSize();
+      measurements.push({
+        name: `invalidation_log growth per 10,000 × ${all[script].title}`,
+        value: `${(after.rows - before.rows).toLocaleString('en')} rows, ${((after.bytes - before.bytes) / 1024).toFixed(0)} KiB`,
+        note: 'triggers on; pg_total_relation_size (table + index) after − before, from a log just consumed and vacuumed (freed pages are reused first)',
+      });
+    }
+    // A backend's statistics reach pg_stat_user_tables late (up to a second
+    // after its transaction): flushed before each reading, so that the
+    // refresh's deletes are all counted, and none from before it.
+    const canFlush = await pool.oneFirst(sql.type(z.object({ ok: z.boolean() }))`
+      select to_regprocedure('pg_stat_force_next_flush()') is not null as ok`);
+    const deadTuples = async () => {
+      if (canFlush) await pool.query(sql.unsafe`select pg_stat_force_next_flush()`);
+      else await sleep(1500); // before PostgreSQL 15: sent every 500 ms at most
+      return pool.oneFirst(sql.type(z.object({ n: z.coerce.number() }))`
+        select n_dead_tup as n from pg_stat_user_tables where relid = 'analytics.invalidation_log'::regclass`);
+    };
+    const pending = (await logSize()).rows;
+    const deadBefore = await deadTuples();
+    const refresh = await timed(() => pool.query(sql.unsafe`select analytics.refresh_pending()`));
+    const deadAfter = await deadTuples();
+    measurements.push({
+      name: `invalidation_log dead tuples left by one refresh_pending() consuming the ${pending.toLocaleString('en')} rows of the UPDATEs`,
+      value: (deadAfter - deadBefore).toLocaleString('en'),
+      note: `pg_stat_user_tables.n_dead_tup after − before (${deadAfter} − ${deadBefore}); the refresh took ${refresh.toFixed(2)} s; autovacuum of the log starts at 1,000 dead rows`,
+    });
+
+    for (const script of ['insertSession', 'insertReport', 'updateRecent', 'updateOlder', 'heartbeat', 'deleteSession'] as const) {
+      const result = await compare({ script, triggers: true }, { script, triggers: false });
+      measurements.push({
+        name: `write: ${all[script].title}, capture triggers on / off`,
+        value: range(result),
+        note: `median ${Math.round(result.a)} tps on vs ${Math.round(result.b)} off; ${runs}` +
+          (script === 'insertSession' ? '; the package\'s index analytics_sessions_started_at_idx exists in both arms, so its cost is not in this ratio' : ''),
+      });
+    }
+    const lower = await compare({ script: 'updateWithLogRow', triggers: false }, { script: 'updateRecent', triggers: false });
+    measurements.push({
+      name: 'lower bound: UPDATE completion_status + INSERT of one row into a copy of the log, one statement, no trigger, vs the plain UPDATE',
+      value: range(lower),
+      note: `median ${Math.round(lower.a)} vs ${Math.round(lower.b)} tps (${relative(lower.a, lower.b)}): what writing the log row costs by itself; ${runs}`,
+    });
+  } finally {
+    process.off('SIGINT', interrupt).off('SIGTERM', interrupt);
+    await restoreData();
+    await pool.query(sql.unsafe`select analytics.refresh_pending()`);
+    await pool.query(sql.unsafe`drop schema bench_writes cascade`);
+    await rm(dir, { recursive: true, force: true });
+  }
+  return measurements;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
