@@ -36,6 +36,64 @@ t.test('every function of schema analytics sets its own search_path', async (t) 
   t.same(unpinned, []);
 });
 
+t.test('every function of schema analytics searches pg_temp last, never first', async (t) => {
+  const { pool } = await createTestDatabase(t);
+  // pg_temp left out of a search_path is searched first: a caller's
+  // temporary table would shadow catalog and analytics names
+  const open = await pool.anyFirst(sql.type(z.object({ name: z.string() }))`
+    select format('%s (%s)', p.oid::regprocedure, c) as name
+    from pg_proc p join pg_namespace n on n.oid = p.pronamespace, unnest(p.proconfig) c
+    where n.nspname = 'analytics' and c like 'search_path=%' and c !~ '(=|, *)pg_temp$'
+    order by 1`);
+  t.same(open, []);
+});
+
+t.test('analytics_reader gets the same answers with temporary tables named like catalog and analytics relations', async (t) => {
+  const { pool } = await createTestDatabase(t);
+  const add = fixtures(pool);
+  await add.users([{ n: 1, createdAt: '2026-01-05T08:00:00Z' }, { n: 2, createdAt: '2026-01-05T09:00:00Z' }]);
+  await add.scenarios([{ n: 1 }, { n: 2 }]);
+  await add.sessions([
+    { n: 1, user: 1, scenario: 1, startedAt: '2026-01-06T10:00:00Z' },
+    { n: 2, user: 2, scenario: 2, startedAt: '2026-01-07T11:00:00Z', status: 'abandoned' },
+    { n: 3, user: 1, scenario: 2, startedAt: '2026-01-08T12:00:00Z' },
+  ]);
+  await pool.transaction(async (tx) => {
+    await tx.query(sql.unsafe`set local analytics.clock = '2026-01-08T18:00:00Z'`);
+    await tx.query(sql.unsafe`select analytics.refresh_pending()`);
+  });
+  // stored days (6th, 7th) and a live one (8th), through every reading path
+  const reports = sql.unsafe`
+    select jsonb_build_object(
+      'sessions', (select jsonb_agg(m order by m.bucket) from analytics.session_metrics('2026-01-06', '2026-01-08', 'day') m),
+      'series', (select jsonb_agg(m order by m.bucket) from analytics.metric_series('sessions_started', '2026-01-06', '2026-01-08') m),
+      'scenarios', (select jsonb_agg(r order by r.scenario_id) from analytics.scenario_report('2026-01-06', '2026-01-08') r),
+      'active', (select jsonb_agg(a order by a.day) from analytics.active_users('2026-01-06', '2026-01-08') a),
+      'usage', (select jsonb_agg(u order by u.weekday, u.hour) from analytics.usage_patterns('2026-01-06', '2026-01-08') u)
+    ) as reports`;
+  const read = async (shadow: boolean) => pool.transaction(async (tx) => {
+    await tx.query(sql.unsafe`set local role analytics_reader`);
+    await tx.query(sql.unsafe`set local analytics.clock = '2026-01-08T18:00:00Z'`);
+    if (shadow) {
+      // what a reader can create: temporary tables, dropped at commit
+      await tx.query(sql.unsafe`
+        create temporary table pg_type on commit drop as
+          select 'pg_catalog.pg_type'::regclass::oid as oid, 'hourly_sessions'::name as typname
+          union all select t.oid, 'daily_signups'::name from pg_catalog.pg_type t
+          where t.typname in ('daily_scenario_activity', 'daily_user_activity', 'daily_session_durations')`);
+      await tx.query(sql.unsafe`create temporary table settings on commit drop as
+        select 'Pacific/Kiritimati'::text as reporting_timezone, '2025-01-01'::pg_catalog.date as materialized_through`);
+      await tx.query(sql.unsafe`create temporary table daily_scenario_activity (like analytics.daily_scenario_activity) on commit drop`);
+      await tx.query(sql.unsafe`create temporary table daily_user_activity (like analytics.daily_user_activity) on commit drop`);
+      await tx.query(sql.unsafe`create temporary table sessions (id uuid, user_id uuid, scenario_id uuid, started_at timestamptz) on commit drop`);
+    }
+    return tx.oneFirst(sql.type(z.object({ reports: z.unknown() }))`${reports}`);
+  });
+  const plain = await read(false);
+  t.match(plain, { sessions: [{ sessions_started: 1 }, { sessions_started: 1 }, { sessions_started: 1 }] }, 'the fixture reads as written');
+  t.same(await read(true), plain);
+});
+
 t.test('no column of schema analytics carries an email or another user attribute', async (t) => {
   const { pool } = await createTestDatabase(t);
   const personal = await pool.anyFirst(sql.type(z.object({ name: z.string() }))`
