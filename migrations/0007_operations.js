@@ -5,7 +5,8 @@
 // every function's search_path closed with pg_temp and catalog names
 // qualified. The files are in sql/operations/, applied in order; the
 // search-path sweep runs last so it covers every function defined before it.
-// Down re-applies the definitions 0006 left (frozen files).
+// Down re-applies the definitions 0006 left (frozen files); see
+// sql/operations/down.sql for what it keeps.
 import { readFileSync } from 'node:fs';
 
 const read = (path) => readFileSync(new URL(`../sql/${path}`, import.meta.url), 'utf8');
@@ -18,4 +19,6 @@ export const up = (pgm) => {
 
 export const down = (pgm) => {
   pgm.sql(read('operations/down.sql'));
+  pgm.sql(read('core/06-verify.sql'));
+  pgm.sql(read('capture/03-refresh.sql'));
 };

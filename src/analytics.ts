@@ -18,6 +18,7 @@ import { migrate, type MigrateResult } from './migrate.ts';
 import { backfill, refreshDue, type BackfillOptions, type BatchResult } from './refresh.ts';
 import type { RefreshRun } from './scheduler/buckets.ts';
 import { startScheduler, type Scheduler, type SchedulerOptions } from './scheduler/scheduler.ts';
+import { adoptReportingTimezone } from './timezone.ts';
 
 export type AnalyticsOptions = {
   readonly databaseUrl: string;
@@ -31,6 +32,8 @@ export type AnalyticsOptions = {
   readonly connectionTimeoutMs?: number;
   /** Longest allowed startDate..endDate, in days (default 1098). */
   readonly maxRangeDays?: number;
+  /** The reporting zone the host expects (IANA): chosen by the first migrate or refresh, refused when the database's differs. Default: the database's. */
+  readonly timezone?: string;
 };
 
 /** The query parameters of a metric, as the HTTP endpoint takes them (format aside). */
@@ -94,16 +97,23 @@ export async function createAnalytics(options: AnalyticsOptions): Promise<Analyt
     parseMetricRequest(group, { ...query, format: 'json' }, maxRangeDays);
 
   return {
-    migrate: () => migrate({ databaseUrl: options.databaseUrl }),
-    refresh: () => refreshDue(refreshing(), 'library'),
-    backfill: (backfillOptions) => backfill(refreshing(), backfillOptions),
+    migrate: () => migrate({ databaseUrl: options.databaseUrl, timezone: options.timezone }),
+    refresh: async () => {
+      await adoptReportingTimezone(refreshing(), options.timezone);
+      return refreshDue(refreshing(), { worker: 'library' });
+    },
+    backfill: async (backfillOptions) => {
+      await adoptReportingTimezone(refreshing(), options.timezone);
+      return backfill(refreshing(), backfillOptions);
+    },
     query: async (group, query) => (await reader.query(request(group, query))) as never,
     exportCsv: async (group, query, destination) => pipeline(await reader.openCsv(request(group, query)), destination),
     freshness: () => reader.freshness(),
     // called by the host's app.register(), so it runs in the context (and
     // under the prefix) the host gave it
     routes: (app, routeOptions) => analyticsRoutes(app, { reader, maxRangeDays, ...routeOptions }),
-    startScheduler: (schedulerOptions) => startScheduler({ ...schedulerOptions, databaseUrl: options.databaseUrl }),
+    startScheduler: (schedulerOptions) =>
+      startScheduler({ ...(options.timezone ? { timezone: options.timezone } : {}), ...schedulerOptions, databaseUrl: options.databaseUrl }),
     close: async () => {
       await Promise.all([pool.end(), exportPool.end(), refreshPool?.end()]);
     },

@@ -6,11 +6,17 @@ import { ConfigError } from './errors.ts';
 export type Config = {
   /** The platform database; when absent, `demo` starts an embedded server. */
   readonly databaseUrl: string | undefined;
-  /** IANA zone that day/week/month buckets are computed in. */
-  readonly timezone: string;
+  /**
+   * IANA zone that day/week/month buckets are computed in, when configured:
+   * the first migrate, refresh or worker stores it in the database; later
+   * ones must match it (undefined: use the stored zone).
+   */
+  readonly timezone: string | undefined;
   /** Where the embedded server (demo only) keeps its data. */
   readonly embeddedDataDir: string;
   readonly embeddedPort: number;
+  /** Milliseconds a migration or refresh statement waits for a lock (ANALYTICS_LOCK_TIMEOUT). */
+  readonly lockTimeoutMs: number;
   /** Bearer token of the standalone admin server (`serve`). */
   readonly adminToken: string | undefined;
   /** Where `serve` and `demo` listen. */
@@ -35,7 +41,13 @@ const EnvironmentSchema = z.object({
   ANALYTICS_TIMEZONE: z
     .string()
     .refine(isTimeZone, 'must be an IANA time zone name such as UTC or Australia/Sydney')
-    .default('UTC'),
+    .optional(),
+  ANALYTICS_LOCK_TIMEOUT: z
+    .string()
+    .regex(/^\d+(ms|s)?$/, 'must be a duration such as 5s or 500ms')
+    .transform((value) => (value.endsWith('ms') ? Number(value.slice(0, -2)) : value.endsWith('s') ? Number(value.slice(0, -1)) * 1000 : Number(value)))
+    .refine((ms) => ms >= 100 && ms <= 600_000, 'must be from 100ms to 600s')
+    .default(5_000),
   ANALYTICS_DATA_DIR: z.string().min(1).default('.data/postgres'),
   ANALYTICS_EMBEDDED_PORT: z.coerce
     .number({ error: 'must be a whole number' })
@@ -65,6 +77,7 @@ export function readConfig(environment: NodeJS.ProcessEnv = process.env): Config
   return {
     databaseUrl: parsed.data.DATABASE_URL,
     timezone: parsed.data.ANALYTICS_TIMEZONE,
+    lockTimeoutMs: parsed.data.ANALYTICS_LOCK_TIMEOUT,
     embeddedDataDir: parsed.data.ANALYTICS_DATA_DIR,
     embeddedPort: parsed.data.ANALYTICS_EMBEDDED_PORT,
     adminToken: parsed.data.ANALYTICS_ADMIN_TOKEN,

@@ -15,8 +15,8 @@ export { queryMetric, openMetricCsv, type MetricResponse, type MetricRow } from 
 export { METRIC_DEFINITIONS, type MetricName, type MetricRowOf } from './api/metrics.ts';
 export { queryFreshness, type FreshnessResponse, type FreshnessRow } from './api/freshness.ts';
 export { openApiDocument } from './api/openapi.ts';
+export { adoptReportingTimezone, changeReportingTimezone, storedTimezone, type StoredTimezone } from './timezone.ts';
 export {
-  applyReportingTimezone,
   dueBuckets,
   refreshBuckets,
   type DueBucket,

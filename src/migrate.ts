@@ -1,22 +1,50 @@
 // Applies the SQL migrations in migrations/ with node-pg-migrate. The SQL is
-// in the files; this module only orders and applies them, after checking the
-// source contract so a wrong database is refused before anything changes.
+// in the files; this module orders and applies them so that a busy primary
+// survives it:
+// - the server version and the source contract are checked before anything
+//   changes;
+// - the one index the package adds to a platform table is built CONCURRENTLY
+//   beforehand, outside any transaction (writers go on meanwhile), so the
+//   migration itself finds it and builds nothing;
+// - every migration statement runs under lock_timeout: DDL on a platform
+//   table (CREATE/DROP TRIGGER) that waits for a long transaction would make
+//   every later writer queue behind it. After the timeout the whole
+//   migration rolls back and is retried a few times, then fails on one line
+//   naming the table it waited for and who held it.
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { runner } from 'node-pg-migrate';
 import { findContractProblems } from './contract.ts';
 import { createDatabasePool } from './db/pool.ts';
-import { toConnectionError } from './db/connection-errors.ts';
-import { ContractError } from './errors.ts';
+import { PgErrorCode, toConnectionError } from './db/connection-errors.ts';
+import { describeLockWait, watchLockWaits } from './db/lock-wait.ts';
+import { assertSupportedServer } from './db/server-version.ts';
+import { ContractError, StateError } from './errors.ts';
+import { adoptReportingTimezone } from './timezone.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
 export const MIGRATIONS_SCHEMA = 'analytics';
 export const MIGRATIONS_TABLE = 'schema_migrations';
+
+/** How long one statement may wait for a lock, and how often a migration that timed out is tried again. */
+export const DEFAULT_LOCK_TIMEOUT_MS = 5_000;
+export const DEFAULT_LOCK_RETRIES = 3;
+
+// The index the package adds to the platform (also created, IF NOT EXISTS,
+// by the frozen migration 0002, which then finds it).
+const SESSIONS_INDEX = 'analytics_sessions_started_at_idx';
 
 export type MigrateOptions = {
   readonly databaseUrl: string;
   readonly direction?: 'up' | 'down';
   /** How many migrations to apply or revert; default: all pending (up) or one (down). */
   readonly count?: number;
+  /** The configured reporting zone (ANALYTICS_TIMEZONE): chosen at the first migrate, else it must match the stored one. */
+  readonly timezone?: string | undefined;
+  /** Milliseconds any statement waits for a lock before the attempt is abandoned; default 5 s. */
+  readonly lockTimeoutMs?: number;
+  /** Attempts after the first one that timed out on a lock; default 3. */
+  readonly lockRetries?: number;
   readonly log?: (line: string) => void;
 };
 
@@ -24,28 +52,127 @@ export type MigrateResult = { readonly direction: 'up' | 'down'; readonly applie
 
 export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   const direction = options.direction ?? 'up';
-  if (direction === 'up') await assertContract(options.databaseUrl);
   const log = options.log ?? (() => {});
+  const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  const attempts = (options.lockRetries ?? DEFAULT_LOCK_RETRIES) + 1;
+  if (direction === 'up') await assertContract(options.databaseUrl);
+
+  const client = new pg.Client({ connectionString: options.databaseUrl, application_name: 'praxis-analytics migrate' });
   try {
-    const ran = await runner({
-      databaseUrl: options.databaseUrl,
-      dir: MIGRATIONS_DIR,
-      direction,
-      count: options.count ?? (direction === 'up' ? Number.POSITIVE_INFINITY : 1),
-      migrationsSchema: MIGRATIONS_SCHEMA,
-      createMigrationsSchema: true,
-      migrationsTable: MIGRATIONS_TABLE,
-      // Two instances starting together: the second waits for the first's
-      // advisory lock, then finds nothing left to do.
-      advisoryLockMode: 'wait',
-      checkOrder: true,
-      singleTransaction: true,
-      logger: { debug: () => {}, info: () => {}, warn: log, error: () => {} },
-    });
+    await client.connect();
+    await assertSupportedServer(client);
+    await takeMigrateLock(client, log);
+    await client.query(`select pg_catalog.set_config('lock_timeout', $1, false)`, [`${lockTimeoutMs}ms`]);
+    const retrying = <T>(attempt: () => Promise<T>) => withLockRetries(client, options.databaseUrl, lockTimeoutMs, attempts, log, attempt);
+    if (direction === 'up') {
+      await retrying(() => buildSessionsIndex(client, log));
+      // an upgrade refuses a mismatched zone before it changes anything
+      if (options.timezone !== undefined && (await hasTimezoneState(client))) await adoptReportingTimezone(client, options.timezone);
+    }
+    const ran = await retrying(() =>
+      runner({
+        dbClient: client,
+        dir: MIGRATIONS_DIR,
+        direction,
+        count: options.count ?? (direction === 'up' ? Number.POSITIVE_INFINITY : 1),
+        migrationsSchema: MIGRATIONS_SCHEMA,
+        createMigrationsSchema: true,
+        migrationsTable: MIGRATIONS_TABLE,
+        noLock: true,
+        checkOrder: true,
+        singleTransaction: true,
+        // its own note on a rollback is ours to explain (withLockRetries)
+        logger: { debug: () => {}, info: () => {}, warn: (line) => line.startsWith('> Rolling back') || log(line), error: () => {} },
+      }),
+    );
+    // only a configured zone is chosen here: the first refresh confirms the default
+    if (direction === 'up' && options.timezone !== undefined) await adoptReportingTimezone(client, options.timezone);
     return { direction, applied: ran.map((migration) => migration.name) };
   } catch (error) {
     throw toConnectionError(error, options.databaseUrl) ?? error;
+  } finally {
+    await client.end().catch(() => {});
   }
+}
+
+/**
+ * Our own session lock: a second migrate started at the same time waits for
+ * the first, then finds nothing to do. Polled rather than waited for in one
+ * statement: a waiting statement is an open transaction, and the first
+ * migrate's CREATE INDEX CONCURRENTLY waits for every open transaction to
+ * end, which would deadlock the two.
+ */
+async function takeMigrateLock(client: pg.Client, log: (line: string) => void): Promise<void> {
+  for (let waited = 0; ; waited++) {
+    const { rows } = await client.query<{ locked: boolean }>(
+      `select pg_catalog.pg_try_advisory_lock(pg_catalog.hashtext('analytics.migrate')) as locked`,
+    );
+    if (rows[0]!.locked) return;
+    if (waited === 0) log('migrate: another migrate is running; waiting for it to finish');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Runs `attempt` until it does not time out on a lock, at most `attempts` times, watching what it waits for. */
+async function withLockRetries<T>(
+  client: pg.Client,
+  databaseUrl: string,
+  lockTimeoutMs: number,
+  attempts: number,
+  log: (line: string) => void,
+  attempt: () => Promise<T>,
+): Promise<T> {
+  const pid = (await client.query<{ pid: number }>('select pg_catalog.pg_backend_pid() as pid')).rows[0]!.pid;
+  for (let tried = 1; ; tried++) {
+    const watcher = await watchLockWaits(databaseUrl, pid);
+    try {
+      return await attempt();
+    } catch (error) {
+      if ((error as { code?: string }).code !== PgErrorCode.lockNotAvailable) throw error;
+      const waited = describeLockWait(watcher.lastWait());
+      if (tried >= attempts) {
+        throw new StateError(
+          `migrate: gave up after ${attempts} attempts, each waiting ${lockTimeoutMs} ms (lock_timeout) for ${waited}; ` +
+            'nothing was changed: retry when that transaction has ended, or allow a longer wait with ANALYTICS_LOCK_TIMEOUT',
+          { cause: error },
+        );
+      }
+      const pause = 1_000 * 2 ** (tried - 1);
+      log(`migrate: attempt ${tried} of ${attempts} waited ${lockTimeoutMs} ms for ${waited}; rolled back, retrying in ${pause / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    } finally {
+      await watcher.stop();
+    }
+  }
+}
+
+/**
+ * CREATE INDEX CONCURRENTLY, outside any transaction, when the platform has a
+ * sessions table without the index. A build that failed before (timed out,
+ * cancelled) leaves an INVALID index behind: dropped concurrently, rebuilt.
+ */
+async function buildSessionsIndex(client: pg.Client, log: (line: string) => void): Promise<void> {
+  const { rows } = await client.query<{ sessions: boolean; valid: boolean | null }>(
+    `select pg_catalog.to_regclass('public.sessions') is not null as sessions,
+            (select i.indisvalid from pg_catalog.pg_index i
+             where i.indexrelid = pg_catalog.to_regclass($1)) as valid`,
+    [`public.${SESSIONS_INDEX}`],
+  );
+  const state = rows[0]!;
+  if (!state.sessions || state.valid === true) return;
+  if (state.valid === false) {
+    log(`migrate: dropping the invalid index public.${SESSIONS_INDEX} left by an interrupted build`);
+    await client.query(`drop index concurrently if exists public.${SESSIONS_INDEX}`);
+  }
+  log(`migrate: building index public.${SESSIONS_INDEX} concurrently (writers are not blocked)`);
+  await client.query(`create index concurrently if not exists ${SESSIONS_INDEX} on public.sessions (started_at)`);
+}
+
+async function hasTimezoneState(client: pg.Client): Promise<boolean> {
+  const { rows } = await client.query<{ present: boolean }>(
+    `select pg_catalog.to_regprocedure('analytics.adopt_reporting_timezone(text)') is not null as present`,
+  );
+  return rows[0]!.present;
 }
 
 async function assertContract(databaseUrl: string): Promise<void> {

@@ -3,6 +3,7 @@
 // through analytics.refresh_buckets, like the worker's jobs, so a backfill
 // chunk and a scheduled bucket are the same unit of work, logged the same way
 // in analytics.refresh_runs.
+import type pg from 'pg';
 import {
   bucketKey,
   dueBuckets,
@@ -11,7 +12,6 @@ import {
   refreshBuckets,
   type DueBucket,
   type Granularity,
-  type Queryable,
   type RefreshRun,
 } from './scheduler/buckets.ts';
 
@@ -45,16 +45,24 @@ export function batchDueBuckets(due: readonly DueBucket[]): Batch[] {
 
 export type BatchResult = Batch & { readonly run: RefreshRun };
 
+export type RefreshDueOptions = {
+  /** Recorded in analytics.refresh_runs.worker. */
+  readonly worker: string;
+  /** Milliseconds each refresh waits for a table lock (default 5 s). */
+  readonly lockTimeoutMs?: number;
+  readonly onBatch?: (result: BatchResult) => void;
+};
+
 /** One pass now: every due bucket, oldest first, a batch per transaction. */
-export async function refreshDue(
-  db: Queryable,
-  worker: string,
-  onBatch: (result: BatchResult) => void = () => {},
-): Promise<BatchResult[]> {
+export async function refreshDue(db: pg.Pool, options: RefreshDueOptions): Promise<BatchResult[]> {
   const results: BatchResult[] = [];
   for (const batch of batchDueBuckets(await dueBuckets(db))) {
-    const result = { ...batch, run: await refreshBuckets(db, batch.granularity, batch.starts, { worker }) };
-    onBatch(result);
+    const run = await refreshBuckets(db, batch.granularity, batch.starts, {
+      worker: options.worker,
+      ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
+    });
+    const result = { ...batch, run };
+    options.onBatch?.(result);
     results.push(result);
   }
   return results;
@@ -74,6 +82,8 @@ export type BackfillOptions = {
   /** Recompute chunks that are already fresh too. */
   readonly force?: boolean;
   readonly worker: string;
+  /** Milliseconds each chunk waits for a table lock (default 5 s). */
+  readonly lockTimeoutMs?: number;
   /** Calendar months per transaction (default 6): more is faster, and loses more on an interruption. */
   readonly monthsPerChunk?: number;
   readonly onChunk?: (progress: { done: number; total: number; chunk: Batch; run: RefreshRun }) => void;
@@ -87,7 +97,7 @@ export type BackfillOptions = {
  * not recomputed (unless `force`), so re-running after an interruption
  * continues where it stopped.
  */
-export async function backfill(db: Queryable, options: BackfillOptions): Promise<RefreshRun[]> {
+export async function backfill(db: pg.Pool, options: BackfillOptions): Promise<RefreshRun[]> {
   // days that are not over are read live, never stored
   const yesterday = await localYesterday(db);
   const months = monthChunks(options.from, options.to < yesterday ? options.to : yesterday);
@@ -99,7 +109,11 @@ export async function backfill(db: Queryable, options: BackfillOptions): Promise
   const runs: RefreshRun[] = [];
   for (const [index, chunk] of chunks.entries()) {
     if (options.signal?.aborted) break;
-    const run = await refreshBuckets(db, 'day', chunk.starts, { worker: options.worker, force: options.force ?? false });
+    const run = await refreshBuckets(db, 'day', chunk.starts, {
+      worker: options.worker,
+      force: options.force ?? false,
+      ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
+    });
     runs.push(run);
     options.onChunk?.({ done: index + 1, total: chunks.length, chunk, run });
   }

@@ -149,13 +149,13 @@ t.test('a database whose last stored day is 3 days old is caught up', async (t) 
 t.test('refresh with no range runs what is due and then nothing', async (t) => {
   const { pool, pg: db } = await seeded(t);
   const range = await dataRange(db);
-  const first = await refreshDue(db, 'test');
+  const first = await refreshDue(db, { worker: 'test' });
   t.ok(first.length > 0, 'the first pass has work');
   t.ok(first.some((batch) => batch.run.outcome === 'refreshed'), 'and recomputes');
   t.notOk(first.some((batch) => batch.run.outcome === 'fresh' && batch.granularity === 'day'),
     'every day batch was stale when it ran');
   t.same(await dueBuckets(db), [], 'nothing is due after it');
-  t.same(await refreshDue(db, 'test'), [], 'a second pass does nothing');
+  t.same(await refreshDue(db, { worker: 'test' }), [], 'a second pass does nothing');
   t.equal(await differences(pool, range.from, range.to), 0);
 });
 

@@ -2,9 +2,9 @@ import t from 'tap';
 import { readConfig } from '../src/config.ts';
 import { ConfigError } from '../src/errors.ts';
 
-t.test('defaults: no database, UTC, embedded data under .data/', async (t) => {
+t.test('defaults: no database, no zone (the database\'s), a 5 s lock timeout, embedded data under .data/', async (t) => {
   t.same(readConfig({}), {
-    databaseUrl: undefined, timezone: 'UTC', embeddedDataDir: '.data/postgres', embeddedPort: 54329,
+    databaseUrl: undefined, timezone: undefined, lockTimeoutMs: 5000, embeddedDataDir: '.data/postgres', embeddedPort: 54329,
     adminToken: undefined, host: '127.0.0.1', port: 3000,
   });
 });
@@ -16,7 +16,7 @@ t.test('the server\'s HOST, PORT and token', async (t) => {
 });
 
 t.test('empty variables count as unset', async (t) => {
-  t.equal(readConfig({ ANALYTICS_TIMEZONE: '', DATABASE_URL: '' }).timezone, 'UTC');
+  t.equal(readConfig({ ANALYTICS_TIMEZONE: '', DATABASE_URL: '' }).timezone, undefined);
 });
 
 t.test('an IANA zone with DST is accepted', async (t) => {
@@ -25,6 +25,10 @@ t.test('an IANA zone with DST is accepted', async (t) => {
 
 t.test('each bad value is refused with its variable name', async (t) => {
   t.throws(() => readConfig({ ANALYTICS_TIMEZONE: 'GMT+25' }), new ConfigError('ANALYTICS_TIMEZONE="GMT+25" must be an IANA time zone name such as UTC or Australia/Sydney'));
+  t.equal(readConfig({ ANALYTICS_LOCK_TIMEOUT: '2s' }).lockTimeoutMs, 2000);
+  t.equal(readConfig({ ANALYTICS_LOCK_TIMEOUT: '750ms' }).lockTimeoutMs, 750);
+  t.throws(() => readConfig({ ANALYTICS_LOCK_TIMEOUT: '5 minutes' }), new ConfigError('ANALYTICS_LOCK_TIMEOUT="5 minutes" must be a duration such as 5s or 500ms'));
+  t.throws(() => readConfig({ ANALYTICS_LOCK_TIMEOUT: '20ms' }), new ConfigError('ANALYTICS_LOCK_TIMEOUT="20ms" must be from 100ms to 600s'));
   t.throws(() => readConfig({ ANALYTICS_EMBEDDED_PORT: '80' }), { message: 'ANALYTICS_EMBEDDED_PORT="80" must be a port from 1024 to 65535' });
   t.throws(() => readConfig({ DATABASE_URL: 'localhost:5432' }), { message: /^DATABASE_URL="localhost:5432" must be a postgres:\/\// });
 });

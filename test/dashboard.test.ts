@@ -23,7 +23,7 @@ t.test('the dashboard loads the demo data, draws every panel, and downloads a CS
   const { url } = await createTestDatabase(t);
   await seed({ databaseUrl: url, users: 60, days: 120, seed: 3, endAt: new Date(), sessionsPerUser: 12, shards: 1 });
   const refreshPool = createPgPool(url, { max: 1 });
-  await refreshDue(refreshPool, 'test');
+  await refreshDue(refreshPool, { worker: 'test' });
   await refreshPool.end();
 
   const server = await startServer({ databaseUrl: url, token: TOKEN, port: 0, logLevel: 'silent' });

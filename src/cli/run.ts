@@ -12,6 +12,7 @@ import { workerCommand, workerHelp } from './commands/worker.ts';
 import { serveCommand, serveHelp } from './commands/serve.ts';
 import { seedCommand, seedHelp } from './commands/seed.ts';
 import { summaryCommand, summaryHelp } from './commands/summary.ts';
+import { timezoneCommand, timezoneHelp } from './commands/timezone.ts';
 import { UsageError } from './options.ts';
 import type { Config } from '../config.ts';
 
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   doctor: { run: doctorCommand, help: doctorHelp },
   refresh: { run: refreshCommand, help: refreshHelp },
   verify: { run: verifyCommand, help: verifyHelp },
+  timezone: { run: timezoneCommand, help: timezoneHelp },
   worker: { run: workerCommand, help: workerHelp },
   serve: { run: serveCommand, help: serveHelp },
   seed: { run: seedCommand, help: seedHelp },
@@ -38,7 +40,9 @@ ${Object.values(COMMANDS)
 
 environment:
   DATABASE_URL              postgres://user:password@host:port/database
-  ANALYTICS_TIMEZONE        IANA zone for day/week/month buckets (default UTC)
+  ANALYTICS_TIMEZONE        IANA zone of day/week/month buckets: chosen by the first
+                            migrate/refresh/worker (default UTC), then must match
+  ANALYTICS_LOCK_TIMEOUT    how long migrate and refresh statements wait for a lock (default 5s)
   ANALYTICS_DATA_DIR        embedded PostgreSQL data folder (default .data/postgres)
   ANALYTICS_EMBEDDED_PORT   embedded PostgreSQL port (default 54329)
   ANALYTICS_ADMIN_TOKEN     bearer token of \`serve\` (at least 16 characters)

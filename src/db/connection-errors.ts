@@ -11,6 +11,7 @@ export const PgErrorCode = {
   cannotConnectNow: '57P03',
   tooManyConnections: '53300',
   adminShutdown: '57P01',
+  lockNotAvailable: '55P03',
 } as const;
 
 const NETWORK_CODES: Record<string, string> = {

@@ -1,7 +1,7 @@
 // A plain node-postgres pool for the long-running worker (shared with
 // pg-boss), the backfill and CSV exports (COPY). Two settings matter there:
-// - no statement timeout by default: one refresh can run for minutes (the
-//   API's export pool sets one);
+// - the role's statement timeout unless one is given (the API's export pool
+//   sets one): the refresh statement lifts it for itself alone (buckets.ts);
 // - client_connection_check_interval: if the worker process dies mid-refresh,
 //   the server notices the closed socket within seconds and rolls the refresh
 //   back (releasing the refresh lock) instead of running it to the end.
@@ -11,7 +11,7 @@ import { toConnectionError } from './connection-errors.ts';
 export type PgPoolOptions = {
   readonly max?: number;
   readonly applicationName?: string;
-  /** Milliseconds; default 0 (none). */
+  /** Milliseconds; default: the role's (or server's) statement_timeout. */
   readonly statementTimeoutMs?: number;
   /** Milliseconds to wait for a free connection; default 10 s. */
   readonly connectionTimeoutMs?: number;
@@ -27,7 +27,11 @@ export function createPgPool(databaseUrl: string, options: PgPoolOptions = {}): 
     // PGOPTIONS first, as libpq would apply it (a DBA's -c lock_timeout=…,
     // or -c analytics.clock=… to see what a refresh does on another date);
     // the pool's own settings after it win.
-    options: [process.env.PGOPTIONS, `-c statement_timeout=${options.statementTimeoutMs ?? 0} -c client_connection_check_interval=2s`]
+    options: [
+      process.env.PGOPTIONS,
+      options.statementTimeoutMs === undefined ? undefined : `-c statement_timeout=${options.statementTimeoutMs}`,
+      '-c client_connection_check_interval=2s',
+    ]
       .filter(Boolean).join(' '),
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
   });

@@ -53,20 +53,46 @@ export type RefreshBucketsOptions = {
   readonly worker: string;
   /** Recompute every day of the buckets even when they are fresh. */
   readonly force?: boolean;
+  /** Milliseconds the refresh waits for a lock on a table (default 5 s); it waits for another refresh however long. */
+  readonly lockTimeoutMs?: number;
 };
 
+export const DEFAULT_REFRESH_LOCK_TIMEOUT_MS = 5_000;
+
+/**
+ * One refresh transaction on a connection of its own. Only the refresh
+ * statement is unbounded (a batch can be a whole-history rebuild): every
+ * other statement of the pool keeps the limits the DBA set on the role. It
+ * waits for the refresh lock (another refresh) as long as that runs, then
+ * for any table lock only lock_timeout, so a DBA's ALTER or VACUUM FULL on a
+ * table it reads makes it fail and retry later rather than queue.
+ */
 export async function refreshBuckets(
-  db: Queryable,
+  db: pg.Pool,
   granularity: Granularity,
   starts: readonly string[],
   options: RefreshBucketsOptions,
 ): Promise<RefreshRun> {
-  const { rows } = await db.query(
-    `select id, granularity, buckets::text[], stale_buckets::text[], outcome, through::text, days_recomputed
-     from analytics.refresh_buckets($1, $2::date[], $3, $4)`,
-    [granularity, starts, options.worker, options.force ?? false],
-  );
-  return RefreshRun.parse(rows[0]);
+  const client = await db.connect();
+  try {
+    await client.query('begin');
+    await client.query(`set local statement_timeout = 0`);
+    await client.query(`set local lock_timeout = 0`);
+    await client.query(`select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('analytics.refresh'))`);
+    await client.query(`select pg_catalog.set_config('lock_timeout', $1, true)`, [`${options.lockTimeoutMs ?? DEFAULT_REFRESH_LOCK_TIMEOUT_MS}ms`]);
+    const { rows } = await client.query(
+      `select id, granularity, buckets::text[], stale_buckets::text[], outcome, through::text, days_recomputed
+       from analytics.refresh_buckets($1, $2::date[], $3, $4)`,
+      [granularity, starts, options.worker, options.force ?? false],
+    );
+    await client.query('commit');
+    return RefreshRun.parse(rows[0]);
+  } catch (error) {
+    await client.query('rollback').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 /** Logs a failed run; its own statement, since the failed one rolled back. */
@@ -85,12 +111,6 @@ export async function recordRefreshFailure(
     message,
     worker,
   ]);
-}
-
-/** Applies the reporting zone; true when it changed (every bucket is then stale). */
-export async function applyReportingTimezone(db: Queryable, timezone: string): Promise<boolean> {
-  const { rows } = await db.query(`select analytics.set_reporting_timezone($1) as changed`, [timezone]);
-  return z.object({ changed: z.boolean() }).parse(rows[0]).changed;
 }
 
 /** The last local calendar day that is over, in the reporting zone stored in the database. */

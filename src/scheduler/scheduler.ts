@@ -18,8 +18,8 @@ import { createPgPool } from '../db/pg-pool.ts';
 import { describeTarget } from '../db/connection-errors.ts';
 import { AnalyticsError, ConfigError } from '../errors.ts';
 import { describeBatch, describeRun } from '../refresh.ts';
+import { adoptReportingTimezone, storedTimezone } from '../timezone.ts';
 import {
-  applyReportingTimezone,
   bucketKey,
   dueBuckets,
   GRANULARITIES,
@@ -56,7 +56,9 @@ const isTimeZone = (name: string): boolean => {
 };
 
 const SchedulerOptionsSchema = z.object({
-  timezone: z.string().refine(isTimeZone, 'must be an IANA time zone name such as UTC or Australia/Sydney'),
+  // the database's zone is used; a configured one must match it (or, on a
+  // database that has none chosen yet, becomes it)
+  timezone: z.string().refine(isTimeZone, 'must be an IANA time zone name such as UTC or Australia/Sydney').optional(),
   schema: z
     .string()
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier (letters, digits, _)')
@@ -143,7 +145,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
   for (const [name, cron] of Object.entries(schedules)) {
     if (cron === null) continue;
     try {
-      boss.previewSchedule(cron, { tz: settings.timezone, count: 1 });
+      boss.previewSchedule(cron, { tz: settings.timezone ?? 'UTC', count: 1 });
     } catch (error) {
       throw new ConfigError(`schedule ${name} "${cron}": not a valid cron expression (${(error as Error).message})`);
     }
@@ -152,10 +154,11 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
   boss.on('error', (error: Error) => log(`worker: pg-boss: ${oneLine(error)}`));
 
   await startWithBackoff(boss, target, log, options.signal);
+  let zone: string;
   try {
-    await applyReportingTimezone(pool, settings.timezone);
+    zone = await adoptReportingTimezone(pool, settings.timezone);
     await declareQueues(boss, settings);
-    await reconcileSchedules(boss, schedules, settings.timezone, log);
+    await reconcileSchedules(boss, schedules, zone, log);
   } catch (error) {
     await boss.stop({ graceful: false, close: false });
     if (!options.pool) await pool.end();
@@ -163,6 +166,14 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
   }
 
   const tick = async (): Promise<DueBucket[]> => {
+    // `praxis-analytics timezone set` may have changed the zone: the cron
+    // schedules follow it (what is due is decided in SQL, in the new zone)
+    const stored = (await storedTimezone(pool)).zone;
+    if (stored !== zone) {
+      log(`worker: the reporting time zone changed from ${zone} to ${stored}; schedules follow it`);
+      await reconcileSchedules(boss, schedules, stored, log);
+      zone = stored;
+    }
     const due = await dueBuckets(pool);
     // oldest first; the queue policy drops a key that is already queued
     for (const bucket of due) {
@@ -206,7 +217,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
   }
 
   await boss.send(TICK_QUEUE, { reason: 'start' });
-  log(`worker: ${settings.name} started (schema ${settings.schema}, zone ${settings.timezone})`);
+  log(`worker: ${settings.name} started (schema ${settings.schema}, zone ${zone})`);
 
   let stopping: Promise<void> | undefined;
   return {

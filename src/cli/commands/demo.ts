@@ -14,7 +14,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../embedded-pos
 import { migrate } from '../../migrate.ts';
 import { connectPgPool } from '../../db/pg-pool.ts';
 import { describeBatch, describeRun, refreshDue } from '../../refresh.ts';
-import { applyReportingTimezone } from '../../scheduler/buckets.ts';
+import { adoptReportingTimezone } from '../../timezone.ts';
 import { startScheduler, type Scheduler } from '../../scheduler/scheduler.ts';
 import { startServer, type AnalyticsServer } from '../../api/server.ts';
 import { listenForStop } from '../signals.ts';
@@ -50,12 +50,12 @@ export async function demoCommand(argv: readonly string[], config: Config): Prom
     } else {
       console.log('demo: the database already has platform data; no demo data loaded');
     }
-    const migrated = await migrate({ databaseUrl });
+    const migrated = await migrate({ databaseUrl, timezone: config.timezone, lockTimeoutMs: config.lockTimeoutMs });
     console.log(`demo: migrations ${migrated.applied.length ? migrated.applied.join(', ') : 'up to date'}`);
     const refreshPool = await connectPgPool(databaseUrl, { max: 1 });
     try {
-      await applyReportingTimezone(refreshPool, config.timezone);
-      const batches = await refreshDue(refreshPool, 'demo');
+      await adoptReportingTimezone(refreshPool, config.timezone);
+      const batches = await refreshDue(refreshPool, { worker: 'demo', lockTimeoutMs: config.lockTimeoutMs });
       const days = batches.reduce((sum, batch) => sum + batch.run.days_recomputed, 0);
       const first = batches[0];
       console.log(first ? `demo: refreshed ${batches.length} batch(es) from ${describeBatch(first)}, ${days} days recomputed` : 'demo: refresh: nothing due');
@@ -82,7 +82,7 @@ export async function demoCommand(argv: readonly string[], config: Config): Prom
   let scheduler: Scheduler | undefined;
   let server: AnalyticsServer | undefined;
   try {
-    scheduler = await startScheduler({ databaseUrl, timezone: config.timezone, signal: stop.signal });
+    scheduler = await startScheduler({ databaseUrl, ...(config.timezone ? { timezone: config.timezone } : {}), signal: stop.signal });
     server = await startServer({ databaseUrl, token, host: config.host, port: config.port });
     console.log(`\ndemo: dashboard: ${server.url}#token=${token}`);
     console.log(`demo: API: curl -H 'Authorization: Bearer ${token}' '${server.url}users?metric=sessions_started&startDate=${daysAgo(27)}&endDate=${daysAgo(0)}'`);

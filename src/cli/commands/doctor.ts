@@ -1,13 +1,17 @@
+import { z } from 'zod';
+import { sql } from 'slonik';
 import type { Config } from '../../config.ts';
 import { findCaptureProblems } from '../../capture-check.ts';
 import { findContractProblems, SOURCE_SCHEMA } from '../../contract.ts';
 import { createDatabasePool } from '../../db/pool.ts';
+import { describeServer, unsupportedServer } from '../../db/server-version.ts';
 import { ContractError, StateError } from '../../errors.ts';
 import { requireDatabaseUrl } from '../database-url.ts';
 import { parseFlags } from '../options.ts';
 
 export const doctorHelp = `doctor
-    Check the database against the source contract (README): lists every
+    Check the server version (PostgreSQL 15 to 18) and the database against
+    the source contract (README): lists every
     missing table, missing column and wrong type; once migrated, also every
     missing or disabled capture trigger and missing index, each on its own
     line with what to run; exits 1 when any.`;
@@ -16,6 +20,11 @@ export async function doctorCommand(argv: readonly string[], config: Config): Pr
   parseFlags(argv, {});
   const pool = await createDatabasePool(requireDatabaseUrl(config), { maximumPoolSize: 1 });
   try {
+    const version = await pool.oneFirst(sql.type(z.object({ version: z.number() }))`
+      select pg_catalog.current_setting('server_version_num')::int as version`);
+    const unsupported = unsupportedServer(version);
+    if (unsupported) throw new StateError(unsupported);
+    console.log(`doctor: ${describeServer(version)}`);
     const problems = await findContractProblems(pool);
     if (problems.length > 0) throw new ContractError(problems);
     console.log(`doctor: schema ${SOURCE_SCHEMA} meets the source contract`);

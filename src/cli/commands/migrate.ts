@@ -5,7 +5,10 @@ import { flagValue, parseFlags, UsageError, wholeNumber } from '../options.ts';
 
 export const migrateHelp = `migrate [up|down] [--count N]
     Apply pending migrations (up, the default) or revert the last N (down,
-    default 1). Checks the source contract first; re-running is a no-op.`;
+    default 1). Checks the server version and the source contract first;
+    builds the sessions index concurrently; every statement waits at most
+    ANALYTICS_LOCK_TIMEOUT (default 5s) for a lock, and a migration that
+    timed out is rolled back and retried 3 times. Re-running is a no-op.`;
 
 export async function migrateCommand(argv: readonly string[], config: Config): Promise<void> {
   const { values, positionals } = parseFlags(argv, { count: { type: 'string' } }, 1);
@@ -18,6 +21,8 @@ export async function migrateCommand(argv: readonly string[], config: Config): P
     databaseUrl: requireDatabaseUrl(config),
     direction,
     ...(count === undefined ? {} : { count }),
+    timezone: config.timezone,
+    lockTimeoutMs: config.lockTimeoutMs,
     log: (line) => console.error(line),
   });
   if (result.applied.length === 0) {

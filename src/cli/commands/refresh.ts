@@ -1,7 +1,7 @@
 import type { Config } from '../../config.ts';
 import { connectPgPool } from '../../db/pg-pool.ts';
 import { backfill, DEFAULT_MONTHS_PER_CHUNK, describeBatch, describeRun, refreshDue } from '../../refresh.ts';
-import { applyReportingTimezone } from '../../scheduler/buckets.ts';
+import { adoptReportingTimezone } from '../../timezone.ts';
 import { requireDatabaseUrl } from '../database-url.ts';
 import { parseDateRange } from '../date-range.ts';
 import { flagValue, parseFlags, UsageError, wholeNumber } from '../options.ts';
@@ -34,11 +34,13 @@ export async function refreshCommand(argv: readonly string[], config: Config): P
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    if (await applyReportingTimezone(pool, config.timezone)) {
-      console.log(`refresh: reporting time zone is now ${config.timezone}; every bucket is stale`);
-    }
+    await adoptReportingTimezone(pool, config.timezone);
     if (!range) {
-      const batches = await refreshDue(pool, 'cli', (result) => console.log(`refresh: ${describeBatch(result)}: ${describeRun(result.run)}`));
+      const batches = await refreshDue(pool, {
+        worker: 'cli',
+        lockTimeoutMs: config.lockTimeoutMs,
+        onBatch: (result) => console.log(`refresh: ${describeBatch(result)}: ${describeRun(result.run)}`),
+      });
       if (batches.length === 0) console.log('refresh: nothing due');
       return;
     }
@@ -48,6 +50,7 @@ export async function refreshCommand(argv: readonly string[], config: Config): P
       force: values.force ?? false,
       monthsPerChunk,
       worker: 'cli',
+      lockTimeoutMs: config.lockTimeoutMs,
       signal: stopRequested.signal,
       onChunk: ({ done, total, chunk, run }) => progress.step(done, total, `${chunk.starts[0]?.slice(0, 7)}..${chunk.starts.at(-1)?.slice(0, 7)}: ${describeRun(run)}`),
     });

@@ -7,7 +7,7 @@ import { listenForStop } from '../signals.ts';
 export const workerHelp = `worker [--schema NAME] [--heartbeat-seconds N] [--retry-delay-seconds N]
        [--poll-seconds N] [--supervise-seconds N]
     Run the scheduled refresh (pg-boss, in schema NAME, default analytics_jobs)
-    until SIGTERM or Ctrl-C: cron ticks in ANALYTICS_TIMEZONE enqueue every
+    until SIGTERM or Ctrl-C: cron ticks in the reporting time zone enqueue every
     due day/week/month bucket; each is refreshed once across all workers.`;
 
 export async function workerCommand(argv: readonly string[], config: Config): Promise<void> {
@@ -31,7 +31,7 @@ export async function workerCommand(argv: readonly string[], config: Config): Pr
   const databaseUrl = requireDatabaseUrl(config);
   const stop = listenForStop();
   try {
-    const scheduler = await startScheduler({ databaseUrl, timezone: config.timezone, signal: stop.signal, ...tuning });
+    const scheduler = await startScheduler({ databaseUrl, ...(config.timezone ? { timezone: config.timezone } : {}), signal: stop.signal, ...tuning });
     await stop.stopped();
     await scheduler.stop();
   } finally {
