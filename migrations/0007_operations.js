@@ -20,5 +20,7 @@ export const up = (pgm) => {
 export const down = (pgm) => {
   pgm.sql(read('operations/down.sql'));
   pgm.sql(read('core/06-verify.sql'));
+  // granted by 0002's 08-access.sql, which is not re-run
+  pgm.sql('revoke execute on function analytics.verify(date, date) from public');
   pgm.sql(read('capture/03-refresh.sql'));
 };
