@@ -1,17 +1,16 @@
 // 0007: operations without surprises (issue "Safe on a live platform,
 // part 2"): the reporting zone as database state changed by one explicit,
-// atomic call; verify() against the platform tables only; a refresh that
-// writes only the rollup rows whose values changed (no bloat from rebuilds);
-// every function's search_path closed with pg_temp and catalog names
-// qualified. The files are in sql/operations/, applied in order; the
-// search-path sweep runs last so it covers every function defined before it.
+// atomic call; verify() against the platform tables only; every function's
+// search_path closed with pg_temp and catalog names qualified. The files
+// are in sql/operations/, applied in order; the search-path sweep runs last
+// so it covers every function defined before it.
 // Down re-applies the definitions 0006 left (frozen files); see
 // sql/operations/down.sql for what it keeps.
 import { readFileSync } from 'node:fs';
 
 const read = (path) => readFileSync(new URL(`../sql/${path}`, import.meta.url), 'utf8');
 
-const FILES = ['01-timezone.sql', '02-verify.sql', '03-refresh.sql', '09-search-path.sql'];
+const FILES = ['01-timezone.sql', '02-verify.sql', '09-search-path.sql'];
 
 export const up = (pgm) => {
   for (const file of FILES) pgm.sql(read(`operations/${file}`));
@@ -22,5 +21,4 @@ export const down = (pgm) => {
   pgm.sql(read('core/06-verify.sql'));
   // granted by 0002's 08-access.sql, which is not re-run
   pgm.sql('revoke execute on function analytics.verify(date, date) from public');
-  pgm.sql(read('capture/03-refresh.sql'));
 };

@@ -33,6 +33,11 @@ const RELEASED: Record<string, string> = {
   'sql/capture/03-refresh.sql': '66911701ed6990ca265845658811090515ce7b63de00e8bb564bb09357bf4d11',
   'sql/capture/04-buckets.sql': '4807b47c4ed77c70d48875993e1bf300d7a5e8991f2da40964eaf278b62ff4ff',
   'sql/capture/down.sql': '12e5867f0019c3e0cbfe996b9cc606f98d102a941a9dc9ffe3141b4b3f381834',
+  'migrations/0007_operations.js': 'a80267f9690f2a9fdcb1a19c9ed48fab2316cbd8cebd2f14933be9fd5f2780d6',
+  'sql/operations/01-timezone.sql': '71fd8a9099219e0141f55b326b27bef73f812c57659dceaeb57d4f994a6ca87f',
+  'sql/operations/02-verify.sql': '6727483f6c403a9d99a83b849e2432c7c25b5f4c0d46b4c088f38b9cffb3fb55',
+  'sql/operations/09-search-path.sql': '0f5cf074fd51fbee0c3458200d6f90590b6025f5e2b5e0805b495e72352c58b5',
+  'sql/operations/down.sql': 'efa3587d854dc35af4ac12ba7532394b0944dff18b87016328649251f8a93999',
 };
 
 t.test('no released migration or SQL file it applies has changed', async (t) => {

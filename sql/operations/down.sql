@@ -1,6 +1,5 @@
 -- Reverts migration 0007; the migration then re-applies the frozen
--- definitions of verify() (sql/core/06-verify.sql) and refresh_pending()
--- (sql/capture/03-refresh.sql).
+-- definition of verify() (sql/core/06-verify.sql).
 --
 -- Kept on purpose, because the code of 0006 works with them and they are
 -- safer: settings.timezone_chosen_at and set_reporting_timezone() that
