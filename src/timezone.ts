@@ -16,6 +16,12 @@ const Stored = z.object({
 });
 export type StoredTimezone = z.infer<typeof Stored>;
 
+/** The stored zone alone: reads only analytics.settings, never a rollup a refresh may be rewriting. */
+export async function reportingZone(db: Queryable): Promise<string> {
+  const { rows } = await db.query(`select reporting_timezone as zone from analytics.settings`);
+  return z.object({ zone: z.string() }).parse(rows[0]).zone;
+}
+
 /** The stored zone, when it was chosen, and the span of local days stored in it. */
 export async function storedTimezone(db: Queryable): Promise<StoredTimezone> {
   const { rows } = await db.query(

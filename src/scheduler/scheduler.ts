@@ -18,7 +18,7 @@ import { createPgPool } from '../db/pg-pool.ts';
 import { describeTarget } from '../db/connection-errors.ts';
 import { AnalyticsError, ConfigError } from '../errors.ts';
 import { describeBatch, describeRun } from '../refresh.ts';
-import { adoptReportingTimezone, storedTimezone } from '../timezone.ts';
+import { adoptReportingTimezone, reportingZone } from '../timezone.ts';
 import {
   bucketKey,
   dueBuckets,
@@ -168,7 +168,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
   const tick = async (): Promise<DueBucket[]> => {
     // `praxis-analytics timezone set` may have changed the zone: the cron
     // schedules follow it (what is due is decided in SQL, in the new zone)
-    const stored = (await storedTimezone(pool)).zone;
+    const stored = await reportingZone(pool);
     if (stored !== zone) {
       log(`worker: the reporting time zone changed from ${zone} to ${stored}; schedules follow it`);
       await reconcileSchedules(boss, schedules, stored, log);
