@@ -15,6 +15,7 @@ import { backfill } from '../src/refresh.ts';
 import { seed, type SeedResult } from '../src/seed.ts';
 import { countPlatformRows } from '../src/summary.ts';
 import { apiCases, csvCases } from './api.ts';
+import { bloatCases } from './bloat.ts';
 import { type Measurement, relative, timed } from './measure.ts';
 import { findPgbench, writeCases } from './writes.ts';
 
@@ -31,7 +32,7 @@ const { values } = parseArgs({
   options: { scale: { type: 'string', default: 'small' }, cases: { type: 'string', default: 'core,api' } },
   strict: true,
 });
-const CASES = ['core', 'api', 'writes'];
+const CASES = ['core', 'api', 'writes', 'bloat'];
 const cases = new Set(values.cases.split(','));
 if (![...cases].every((name) => CASES.includes(name))) {
   console.error(`bench: --cases "${values.cases}": expected a comma-separated list of ${CASES.join(', ')}`);
@@ -90,6 +91,7 @@ try {
       measurements.push(...(await apiCases(url, firstDay, lastDay)), ...(await csvCases(url, firstDay, lastDay)));
     }
     if (pgbench) measurements.push(...(await writeCases(pool, url, pgbench)));
+    if (cases.has('bloat')) measurements.push(...(await bloatCases(pool, url)));
   } finally {
     await pool.end();
   }

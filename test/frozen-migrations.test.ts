@@ -38,6 +38,9 @@ const RELEASED: Record<string, string> = {
   'sql/operations/02-verify.sql': '6727483f6c403a9d99a83b849e2432c7c25b5f4c0d46b4c088f38b9cffb3fb55',
   'sql/operations/09-search-path.sql': '0f5cf074fd51fbee0c3458200d6f90590b6025f5e2b5e0805b495e72352c58b5',
   'sql/operations/down.sql': 'efa3587d854dc35af4ac12ba7532394b0944dff18b87016328649251f8a93999',
+  'migrations/0008_refresh-writes-only-changes.js': '815a4e9c021659f958f0fd8d9ad5c592c3e39729bcdd3ad98e8c574c66653c24',
+  'sql/refresh-diff/refresh.sql': '0793410bd1a018946bbed7f2097340aa50a9fe08e03f5decad1de27c37980a15',
+  'sql/refresh-diff/down.sql': 'da2d40138eb2829fb39583639dadda477864cdb8961f151e264f6ad455876fda',
 };
 
 t.test('no released migration or SQL file it applies has changed', async (t) => {
