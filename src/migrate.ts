@@ -132,7 +132,7 @@ async function withLockRetries<T>(
       const waited = describeLockWait(watcher.lastWait());
       if (tried >= attempts) {
         throw new StateError(
-          `migrate: gave up after ${attempts} attempts, each waiting ${lockTimeoutMs} ms (lock_timeout) for ${waited}; ` +
+          `migrate: gave up after ${attempts === 1 ? '1 attempt,' : `${attempts} attempts, each`} waiting ${lockTimeoutMs} ms (lock_timeout) for ${waited}; ` +
             'nothing was changed: retry when that transaction has ended, or allow a longer wait with ANALYTICS_LOCK_TIMEOUT',
           { cause: error },
         );

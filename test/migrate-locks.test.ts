@@ -102,3 +102,17 @@ t.test('an index build that timed out leaves an invalid index; the retry drops i
   const { rows } = await observer.query(`select indisvalid as valid from pg_index where indexrelid = 'public.analytics_sessions_started_at_idx'::regclass`);
   t.same(rows, [{ valid: true }]);
 });
+
+t.test('migrate down waits no longer than lock_timeout either (DROP TRIGGER takes an ACCESS EXCLUSIVE lock)', async (t) => {
+  const { url } = await createTestDatabase(t);
+  const holder = await connect(t, url, 'platform reader');
+  await holder.query('begin');
+  // even a reader's ACCESS SHARE lock holds DROP TRIGGER back
+  await holder.query('select count(*) from public.sessions');
+  await t.rejects(
+    migrate({ databaseUrl: url, direction: 'down', count: 3, lockTimeoutMs: 300, lockRetries: 0 }),
+    { message: /^migrate: gave up after 1 attempt, waiting 300 ms \(lock_timeout\) for a \w+Lock on public\.\w+, held by pid \d+ \(platform reader/ },
+  );
+  await holder.query('commit');
+  t.match(await migrate({ databaseUrl: url, direction: 'down', count: 3, lockTimeoutMs: 300 }), { applied: { length: 3 } });
+});
