@@ -7,21 +7,24 @@ import { sql } from 'slonik';
 import { createTestDatabase } from './helpers/database.ts';
 import { fixtures } from './helpers/fixtures.ts';
 
-t.test('every table, view, column and function of schema analytics has a comment', async (t) => {
+t.test('every table, view, column and function of schemas analytics and analytics_report has a comment', async (t) => {
   const { pool } = await createTestDatabase(t);
   const undocumented = await pool.anyFirst(sql.type(z.object({ object: z.string() }))`
-    select format('%s %s', case c.relkind when 'v' then 'view' else 'table' end, c.relname) as object
+    select format('%s %s.%s', case c.relkind when 'v' then 'view' else 'table' end, n.nspname, c.relname) as object
     from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where n.nspname = 'analytics' and c.relkind in ('r', 'v', 'm') and obj_description(c.oid, 'pg_class') is null
+    where n.nspname in ('analytics', 'analytics_report') and c.relkind in ('r', 'v', 'm') and obj_description(c.oid, 'pg_class') is null
     union all
-    select format('column %s.%s', c.relname, a.attname)
+    select format('column %s.%s.%s', n.nspname, c.relname, a.attname)
     from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
-    where n.nspname = 'analytics' and c.relkind in ('r', 'v', 'm') and a.attnum > 0 and not a.attisdropped
+    where n.nspname in ('analytics', 'analytics_report') and c.relkind in ('r', 'v', 'm') and a.attnum > 0 and not a.attisdropped
       and col_description(c.oid, a.attnum) is null
     union all
     select format('function %s', p.oid::regprocedure)
     from pg_proc p join pg_namespace n on n.oid = p.pronamespace
     where n.nspname = 'analytics' and obj_description(p.oid, 'pg_proc') is null
+    union all
+    select format('schema %s', n.nspname) from pg_namespace n
+    where n.nspname in ('analytics', 'analytics_report') and obj_description(n.oid, 'pg_namespace') is null
     order by 1`);
   t.same(undocumented, []);
 });
@@ -94,12 +97,13 @@ t.test('analytics_reader gets the same answers with temporary tables named like 
   t.same(await read(true), plain);
 });
 
-t.test('no column of schema analytics carries an email or another user attribute', async (t) => {
+t.test('no column of schemas analytics and analytics_report carries an email or another user attribute', async (t) => {
   const { pool } = await createTestDatabase(t);
+  // scenario relations carry the scenario's title and profession, not a user's
   const personal = await pool.anyFirst(sql.type(z.object({ name: z.string() }))`
-    select format('%s.%s', table_name, column_name) as name from information_schema.columns
-    where table_schema = 'analytics' and column_name ~ '(email|name|profession|deleted)'
-      and table_name <> 'schema_migrations' and table_name <> 'scenarios'`);
+    select format('%s.%s.%s', table_schema, table_name, column_name) as name from information_schema.columns
+    where table_schema in ('analytics', 'analytics_report') and column_name ~ '(email|name|profession|deleted)'
+      and table_name not in ('schema_migrations', 'scenarios', 'scenario_daily', 'scenario_weekly')`);
   t.same(personal, []);
 });
 
