@@ -16,6 +16,7 @@ import { seed, type SeedResult } from '../src/seed.ts';
 import { countPlatformRows } from '../src/summary.ts';
 import { apiCases, csvCases } from './api.ts';
 import { bloatCases } from './bloat.ts';
+import { reportCases } from './reports.ts';
 import { type Measurement, relative, timed } from './measure.ts';
 import { findPgbench, writeCases } from './writes.ts';
 
@@ -32,7 +33,7 @@ const { values } = parseArgs({
   options: { scale: { type: 'string', default: 'small' }, cases: { type: 'string', default: 'core,api' } },
   strict: true,
 });
-const CASES = ['core', 'api', 'writes', 'bloat'];
+const CASES = ['core', 'api', 'writes', 'bloat', 'reports'];
 const cases = new Set(values.cases.split(','));
 if (![...cases].every((name) => CASES.includes(name))) {
   console.error(`bench: --cases "${values.cases}": expected a comma-separated list of ${CASES.join(', ')}`);
@@ -92,6 +93,11 @@ try {
     }
     if (pgbench) measurements.push(...(await writeCases(pool, url, pgbench)));
     if (cases.has('bloat')) measurements.push(...(await bloatCases(pool, url)));
+    if (cases.has('reports')) {
+      await pool.query(sql.unsafe`select analytics.invalidate_all() from analytics.settings where materialized_through is null`);
+      await pool.query(sql.unsafe`select analytics.refresh_pending()`);
+      measurements.push(...(await reportCases(url)));
+    }
   } finally {
     await pool.end();
   }

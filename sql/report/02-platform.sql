@@ -2,30 +2,39 @@
 -- month. Each rate stands beside its numerator and denominator, so a reader
 -- can re-aggregate (sum the parts, never average the rates).
 
+-- One GROUP BY day over three arms (the day spine with its rolling active
+-- users, the per-scenario session sums, the signups) rather than a join:
+-- a filter on day, an equality or a range, passes through the grouping
+-- into every arm and reaches each rollup's (day, ...) key, while reading
+-- every day stays one pass over each table.
 create view analytics_report.platform_daily as
-select d.day,
-       coalesce(a.sessions_started, 0)::bigint as sessions_started,
-       coalesce(a.sessions_completed, 0)::bigint as sessions_completed,
-       coalesce(a.sessions_finished, 0)::bigint as sessions_finished,
-       round(a.sessions_completed::numeric / nullif(a.sessions_finished, 0), 4) as completion_rate,
-       coalesce(a.scored_sessions, 0)::bigint as scored_sessions,
-       coalesce(a.score_sum, 0) as score_sum,
-       round(a.score_sum / nullif(a.scored_sessions, 0), 2) as average_score,
-       coalesce(a.practice_seconds, 0)::bigint as practice_seconds,
-       round(coalesce(a.practice_seconds, 0) / 60.0, 2) as practice_minutes,
-       coalesce(n.new_users, 0)::bigint as new_users,
-       d.dau, d.wau, d.mau,
-       round(d.dau::numeric / nullif(d.mau, 0), 4) as stickiness
--- daily_active_users holds every stored day, empty ones too: the spine
-from analytics.daily_active_users d
-left join lateral (
-  select sum(s.sessions_started) as sessions_started, sum(s.sessions_completed) as sessions_completed,
-         sum(s.sessions_finished) as sessions_finished, sum(s.scored_sessions) as scored_sessions,
-         sum(s.score_sum) as score_sum, sum(s.practice_seconds) as practice_seconds
+select x.day,
+       sum(x.sessions_started)::bigint as sessions_started,
+       sum(x.sessions_completed)::bigint as sessions_completed,
+       sum(x.sessions_finished)::bigint as sessions_finished,
+       round(sum(x.sessions_completed)::numeric / nullif(sum(x.sessions_finished), 0), 4) as completion_rate,
+       sum(x.scored_sessions)::bigint as scored_sessions,
+       sum(x.score_sum) as score_sum,
+       round(sum(x.score_sum) / nullif(sum(x.scored_sessions), 0), 2) as average_score,
+       sum(x.practice_seconds)::bigint as practice_seconds,
+       round(sum(x.practice_seconds) / 60.0, 2) as practice_minutes,
+       sum(x.new_users)::bigint as new_users,
+       max(x.dau) as dau, max(x.wau) as wau, max(x.mau) as mau,
+       round(max(x.dau)::numeric / nullif(max(x.mau), 0), 4) as stickiness
+from (
+  -- daily_active_users holds every stored day, empty ones too: the spine
+  select d.day, 0 as sessions_started, 0 as sessions_completed, 0 as sessions_finished, 0 as scored_sessions,
+         0::numeric as score_sum, 0::bigint as practice_seconds, 0 as new_users, d.dau, d.wau, d.mau
+  from analytics.daily_active_users d
+  union all
+  select s.day, s.sessions_started, s.sessions_completed, s.sessions_finished, s.scored_sessions,
+         s.score_sum, s.practice_seconds, 0, null, null, null
   from analytics.daily_scenario_activity s
-  where s.day = d.day
-) a on true
-left join analytics.daily_signups n on n.day = d.day;
+  union all
+  select n.day, 0, 0, 0, 0, 0, 0, n.new_users, null, null, null
+  from analytics.daily_signups n
+) x
+group by x.day;
 comment on view analytics_report.platform_daily is
   'Platform session and user metrics per local day, zero-filled from the first stored day to settings.materialized_through (never today). Mirrors analytics.session_metrics(…, ''day'') and analytics.active_users().';
 

@@ -13,13 +13,21 @@ from analytics.daily_user_activity u;
 comment on view analytics_report.user_daily is
   'One learner''s session metrics per local day on which they started a session (no row: no session). Mirrors analytics.user_activity_metrics(user_id, day, day).';
 
+-- Each platform user's latest snapshot by one backward probe of the
+-- snapshots' (user_id, snapshot_date) key: every user costs a few pages
+-- instead of reading every snapshot, and a filter on user_id reaches the
+-- users' primary key. Only users.id is read from the platform table.
 create view analytics_report.user_progress as
-select distinct on (s.user_id)
-       s.user_id, s.snapshot_date as as_of, s.sessions_completed, s.scored_sessions, s.score_sum,
+select u.id as user_id, s.snapshot_date as as_of, s.sessions_completed, s.scored_sessions, s.score_sum,
        round(s.score_sum / nullif(s.scored_sessions, 0), 2) as average_score,
        s.practice_seconds, s.total_practice_time, s.last_active
-from analytics.user_progress_snapshots s
-order by s.user_id, s.snapshot_date desc;
+from public.users u
+cross join lateral (
+  select * from analytics.user_progress_snapshots p
+  where p.user_id = u.id
+  order by p.snapshot_date desc
+  limit 1
+) s;
 comment on view analytics_report.user_progress is
   'Spec 1.1 user progress: each learner''s latest stored snapshot (analytics.user_progress_snapshots), cumulative over every stored day up to as_of, the last day they started a session.';
 
