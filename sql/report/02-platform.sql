@@ -22,10 +22,14 @@ select x.day,
        max(x.dau) as dau, max(x.wau) as wau, max(x.mau) as mau,
        round(max(x.dau)::numeric / nullif(max(x.mau), 0), 4) as stickiness
 from (
-  -- daily_active_users holds every stored day, empty ones too: the spine
-  select d.day, 0 as sessions_started, 0 as sessions_completed, 0 as sessions_finished, 0 as scored_sessions,
-         0::numeric as score_sum, 0::bigint as practice_seconds, 0 as new_users, d.dau, d.wau, d.mau
-  from analytics.daily_active_users d
+  -- the spine: every stored day, with its rolling active users (no row in
+  -- daily_active_users means nobody was active in the last 30 days)
+  select p.period_start as day, 0 as sessions_started, 0 as sessions_completed, 0 as sessions_finished, 0 as scored_sessions,
+         0::numeric as score_sum, 0::bigint as practice_seconds, 0 as new_users,
+         coalesce(d.dau, 0) as dau, coalesce(d.wau, 0) as wau, coalesce(d.mau, 0) as mau
+  from analytics.report_periods p
+  left join analytics.daily_active_users d on d.day = p.period_start
+  where p.granularity = 'day'
   union all
   select s.day, s.sessions_started, s.sessions_completed, s.sessions_finished, s.scored_sessions,
          s.score_sum, s.practice_seconds, 0, null, null, null
@@ -63,7 +67,8 @@ left join lateral (
   select sum(g.new_users) as new_users from analytics.daily_signups g where g.day between p.period_start and p.period_end
 ) n on true
 -- a finished period without a row had no active user
-left join analytics.period_active_users u on u.granularity = p.granularity and u.period_start = p.period_start;
+left join analytics.period_active_users u on u.granularity = p.granularity and u.period_start = p.period_start
+where p.granularity in ('week', 'month');
 comment on view analytics.platform_periods is
   'Platform metrics per finished ISO week and calendar month (granularity week or month): the body of analytics_report.platform_weekly and platform_monthly.';
 

@@ -12,7 +12,7 @@ begin
   for v_column in
     with glossary (relation, column_name, description) as (values
       ('*', 'day', 'Local calendar day (reporting time zone, analytics.settings) the sessions started on.'),
-      ('*', 'granularity', 'week (ISO, Monday to Sunday) or month.'),
+      ('*', 'granularity', 'week (ISO, Monday to Sunday) or month (platform_periods reads the weeks and months of report_periods).'),
       ('*', 'period_start', 'First local day of the period.'),
       ('*', 'period_end', 'Last local day of the period.'),
       ('*', 'week_start', 'Monday of the ISO week (local).'),
