@@ -30,6 +30,7 @@ export {
   parseMetricRequest,
   metricQuerySchema,
   InvalidParameter,
+  UnknownUser,
   METRICS,
   DEFAULT_MAX_RANGE_DAYS,
   type MetricRequest,

@@ -152,6 +152,8 @@ t.test('CSV: header and the same rows; formula-looking text gets a quote, number
 
 t.test('every metric of every endpoint runs on an empty database and matches its columns', async (t) => {
   const { url, pool } = await createTestDatabase(t);
+  // score_progression needs a userId, and one that names nobody is a 404: one user, no activity
+  await fixtures(pool).users([{ n: 1, createdAt: '2026-01-01T00:00:00Z' }]);
   for (const group of Object.keys(METRICS) as MetricGroup[]) {
     for (const metric of METRICS[group]) {
       const query = { metric, ...(metric === 'score_progression' ? { userId: id('user', 1) } : {}) };

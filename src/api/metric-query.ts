@@ -2,7 +2,10 @@
 // returns the reporting zone, the last refresh and the rows aggregated to
 // JSON by Postgres, validated by the metric's zod schema. CSV: `COPY (the
 // same call) TO STDOUT` through a plain pg client (slonik has no COPY),
-// streamed so memory stays flat whatever the row count.
+// streamed so memory stays flat whatever the row count. A request for one
+// user also asks analytics.user_known() (JSON: in the same statement; CSV:
+// before the COPY): an id that names no user is an UnknownUser (HTTP 404),
+// not a series of zeros.
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import pg from 'pg';
@@ -11,7 +14,7 @@ import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { csvSelectList, rowSchema, type Column } from './columns.ts';
 import { metricDefinition, type Argument } from './metrics.ts';
-import type { MetricRequest } from './request.ts';
+import { UnknownUser, type MetricRequest } from './request.ts';
 
 export type MetricRow = Record<string, string | number | boolean | null>;
 
@@ -43,19 +46,25 @@ const envelope = (columns: readonly Column[]) =>
   z.object({
     timezone: z.string(),
     data_as_of: z.string().nullable(),
+    user_known: z.boolean(),
     rows: z.array(rowSchema(columns)),
   });
+
+/** True for a platform-wide request; for one user, whether the platform knows them. */
+const userKnown = (request: MetricRequest) =>
+  (request.userId === undefined ? sql.fragment`true` : sql.fragment`analytics.user_known(${request.userId}::uuid)`);
 
 export async function queryMetric(pool: DatabasePool, request: MetricRequest): Promise<MetricResponse> {
   const definition = metricDefinition(request);
   const { fn, args } = definition.call(request);
   const result = await pool.one(sql.type(envelope(definition.columns))`
-    select s.reporting_timezone as timezone, s.last_refresh_at as data_as_of,
+    select s.reporting_timezone as timezone, s.last_refresh_at as data_as_of, ${userKnown(request)} as user_known,
            (select coalesce(json_agg(r), '[]') from (
               select ${sql.join(definition.columns.map(selectColumn), sql.fragment`, `)}
               from ${sql.identifier(['analytics', fn])}(${sql.join(args.map(castArgument), sql.fragment`, `)})
             ) r) as rows
     from analytics.settings s`);
+  if (request.userId !== undefined && !result.user_known) throw new UnknownUser(request.userId);
   return {
     metric: request.metric,
     granularity: definition.granularity(request),
@@ -95,6 +104,10 @@ export const csvFileName = (request: MetricRequest): string =>
  * client is discarded instead, which ends the COPY on the server.
  */
 export async function openMetricCsv(pool: pg.Pool, request: MetricRequest): Promise<Readable> {
+  if (request.userId !== undefined) {
+    const { rows } = await pool.query<{ known: boolean }>('select analytics.user_known($1::uuid) as known', [request.userId]);
+    if (!rows[0]?.known) throw new UnknownUser(request.userId);
+  }
   return openCsv(pool, csvSelectStatement(request));
 }
 

@@ -90,6 +90,7 @@ function metricPath(group: MetricGroup) {
         },
         400: errorResponse('A parameter is missing, unknown or invalid: `parameter` names it, `message` says what is allowed.'),
         401: errorResponse('No or wrong credentials.'),
+        ...(group === 'users' ? { 404: errorResponse('userId names no platform user (a known user without activity gets zeros).') } : {}),
         503: errorResponse('The query ran past the statement timeout, or no database connection was free.'),
       },
     },

@@ -2,8 +2,9 @@
 // (server.ts) registers it under /admin/analytics with bearer-token auth; the
 // main backend registers it under its own prefix with its own auth hook.
 // Every failure becomes a JSON body with one line a caller can act on: bad
-// input is a 400 naming the parameter, a slow query a 503, anything else a
-// 500 whose details go to the log only (never SQL text over HTTP).
+// input is a 400 naming the parameter, a userId that names no user a 404, a
+// slow query a 503, anything else a 500 whose details go to the log only
+// (never SQL text over HTTP).
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, onRequestHookHandler } from 'fastify';
 import type { Readable } from 'node:stream';
 import { ConnectionError, StatementTimeoutError } from 'slonik';
@@ -12,7 +13,9 @@ import { dashboardAssets } from './dashboard-assets.ts';
 import type { FreshnessResponse } from './freshness.ts';
 import { csvFileName, type MetricResponse } from './metric-query.ts';
 import { openApiDocument } from './openapi.ts';
-import { DEFAULT_MAX_RANGE_DAYS, InvalidParameter, METRICS, parseMetricRequest, type MetricGroup, type MetricRequest } from './request.ts';
+import {
+  DEFAULT_MAX_RANGE_DAYS, InvalidParameter, METRICS, parseMetricRequest, UnknownUser, type MetricGroup, type MetricRequest,
+} from './request.ts';
 
 /** Where the routes read from (createAnalytics builds it over its pools). */
 export type MetricReader = {
@@ -91,6 +94,9 @@ function sendAsset(reply: FastifyReply, asset: { readonly type: string; readonly
 function handleError(this: FastifyInstance, error: FastifyError | Error, _request: unknown, reply: FastifyReply) {
   if (error instanceof InvalidParameter) {
     return reply.code(400).send({ error: 'invalid_parameter', parameter: error.parameter, message: error.message } satisfies ErrorBody);
+  }
+  if (error instanceof UnknownUser) {
+    return reply.code(404).send({ error: 'not_found', message: error.message } satisfies ErrorBody);
   }
   if (error instanceof StatementTimeoutError || (error as { code?: string }).code === '57014') {
     return reply.code(503).send({ error: 'timeout', message: 'the query ran past the statement timeout; try a shorter range or retry later' } satisfies ErrorBody);

@@ -32,6 +32,17 @@ export class InvalidParameter extends AnalyticsError {
   }
 }
 
+/** A userId that names no platform user (HTTP 404): not a learner without activity, whose series are zeros. */
+export class UnknownUser extends AnalyticsError {
+  override name = 'UnknownUser';
+  readonly userId: string;
+
+  constructor(userId: string) {
+    super(`userId: no platform user has id ${userId}`);
+    this.userId = userId;
+  }
+}
+
 const isoDate = z.iso.date({ error: 'must be a calendar date YYYY-MM-DD' });
 const uuid = z.guid({ error: 'must be a UUID' });
 
