@@ -41,6 +41,15 @@ const RELEASED: Record<string, string> = {
   'migrations/0008_refresh-writes-only-changes.js': '815a4e9c021659f958f0fd8d9ad5c592c3e39729bcdd3ad98e8c574c66653c24',
   'sql/refresh-diff/refresh.sql': '0793410bd1a018946bbed7f2097340aa50a9fe08e03f5decad1de27c37980a15',
   'sql/refresh-diff/down.sql': 'da2d40138eb2829fb39583639dadda477864cdb8961f151e264f6ad455876fda',
+  'migrations/0009_report-relations.js': 'cc9467c426c245094e16212edae0064a8fca6c5c70e41b50e26978d225e015ed',
+  'sql/report/01-schema.sql': 'dca1bc59d6b1b6940fc629139380197612150ebeb9b628584d0a68ba528a9898',
+  'sql/report/02-platform.sql': '5818b56e858cef62e3dd2e9586098b32d8736f938b3a899b93df80a96e830de8',
+  'sql/report/03-content.sql': '416d2fc3b6d05ed0612dc75255b41a5efe9891f4c6bd4bde60565e7a854f7bc4',
+  'sql/report/04-users.sql': 'fa4dc930f9973951dd8794100b4e23426fb3711ea8397765baa6cc3389a7d5b4',
+  'sql/report/07-column-comments.sql': '7ec0c6a00bb2edfee13e342bcfccba989c60df3086db057a48939ee6a5a9dd10',
+  'sql/report/08-user-known.sql': '82d55e4772b9eef9d0c50bfda95f0ea38bdca4a9e0ef550e95d1a2fea1faa1ea',
+  'sql/report/09-access.sql': '6115be93b4ae2e4cbbe2217df2d1513e8b6665a3356b2ee6cf404892dfd4e7e2',
+  'sql/report/down.sql': 'cee4ecef8a8a55935f0eb8bd6a100e3275fae837679ae141f36303e69c1dbff7',
 };
 
 t.test('no released migration or SQL file it applies has changed', async (t) => {

@@ -3,10 +3,14 @@
 -- set-returning functions). Every relation is a plain view over the rollups
 -- of schema analytics: the rollups already are the incrementally maintained
 -- materialisation, so a view adds no refresh, no lock and no storage, and
--- its rows are current the moment a refresh commits. Filters on the leading
--- keys (day, week, month, user_id, scenario_id) reach the rollups' indexes
--- because each view walks a small spine of periods and reaches the rollup
--- through a parameterised (LATERAL) subquery or a plain join on its key.
+-- its rows are current the moment a refresh commits (BENCHMARKS.md,
+-- "Report relations", measures each against a materialized copy). Filters
+-- on the leading keys (day, week, month, user_id, scenario_id) reach the
+-- rollups' indexes: a view either exposes a rollup's key column itself
+-- (also through a GROUP BY on it, which passes the filter down), or walks a
+-- small spine of periods and reaches the rollup through a LATERAL subquery
+-- bounded by the period (test/report-relations.test.ts checks each with
+-- EXPLAIN).
 --
 -- Only stored, finished periods appear: days up to
 -- analytics.settings.materialized_through (never today), and ISO weeks and
