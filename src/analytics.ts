@@ -1,14 +1,18 @@
 // createAnalytics(): the package as the main backend uses it, one object over
-// one database. Reads go through a bounded slonik pool with a statement
-// timeout; CSV exports through a small node-postgres pool (COPY); refreshes
-// through a pool with no statement timeout, opened on first use.
+// one database (and, optionally, a hot standby of it for reads). Reads go
+// through a bounded slonik pool with a statement timeout; CSV exports through
+// a small node-postgres pool (COPY); both on the standby when one is
+// configured and healthy (db/read-routing.ts). Refreshes, migrations and the
+// worker always use the primary, through a pool with no statement timeout,
+// opened on first use.
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyPluginAsync, onRequestHookHandler } from 'fastify';
 import type pg from 'pg';
-import { createDatabasePool, type DatabasePool } from './db/pool.ts';
+import { createDatabasePool } from './db/pool.ts';
 import { createPgPool } from './db/pg-pool.ts';
 import { createAdmission } from './db/admission.ts';
+import { createReadRouter, type ReadPools } from './db/read-routing.ts';
 import { queryFreshness, type FreshnessResponse } from './api/freshness.ts';
 import { openMetricCsv, queryMetric, type MetricResponse } from './api/metric-query.ts';
 import type { MetricName, MetricRowOf } from './api/metrics.ts';
@@ -22,6 +26,14 @@ import { adoptReportingTimezone } from './timezone.ts';
 
 export type AnalyticsOptions = {
   readonly databaseUrl: string;
+  /** A hot standby of databaseUrl for reports, CSV exports and freshness (DATABASE_READ_URL); without it they read databaseUrl. */
+  readonly readDatabaseUrl?: string;
+  /** Standby replay lag above which reads go to the primary, in seconds (default 30). */
+  readonly maxReplicaLagSeconds?: number;
+  /** How often the standby's health is checked, in milliseconds (default 5 s). */
+  readonly replicaCheckIntervalMs?: number;
+  /** Where a line goes when reads switch between standby and primary (default: standard error). */
+  readonly log?: (line: string) => void;
   /** Concurrent report queries (default 10); more wait up to connectionTimeoutMs, then fail with BusyError (HTTP 503). */
   readonly poolSize?: number;
   /** Concurrent CSV exports (default 2). */
@@ -73,23 +85,40 @@ export async function createAnalytics(options: AnalyticsOptions): Promise<Analyt
   const statementTimeoutMs = options.statementTimeoutMs ?? 15_000;
   const connectionTimeoutMs = options.connectionTimeoutMs ?? 5_000;
   const maxRangeDays = options.maxRangeDays ?? DEFAULT_MAX_RANGE_DAYS;
-  const pool: DatabasePool = await createDatabasePool(options.databaseUrl, {
-    maximumPoolSize: options.poolSize ?? 10,
-    statementTimeout: statementTimeoutMs,
-    connectionTimeout: connectionTimeoutMs,
+  const readPools = async (source: ReadPools['source'], url: string): Promise<ReadPools> => ({
+    source,
+    pool: await createDatabasePool(url, {
+      maximumPoolSize: options.poolSize ?? 10,
+      statementTimeout: statementTimeoutMs,
+      connectionTimeout: connectionTimeoutMs,
+      // a standby that is down at start is the router's business, not a failure to start
+      verifyConnection: source === 'primary',
+    }),
+    exportPool: createPgPool(url, {
+      max: options.exportPoolSize ?? 2,
+      applicationName: 'praxis-analytics export',
+      statementTimeoutMs,
+      connectionTimeoutMs,
+    }),
   });
-  const exportPool = createPgPool(options.databaseUrl, {
-    max: options.exportPoolSize ?? 2,
-    applicationName: 'praxis-analytics export',
-    statementTimeoutMs,
-    connectionTimeoutMs,
+  const primary = await readPools('primary', options.databaseUrl);
+  const standby = options.readDatabaseUrl ? await readPools('standby', options.readDatabaseUrl) : undefined;
+  const router = await createReadRouter({
+    primary,
+    primaryUrl: options.databaseUrl,
+    standby,
+    standbyUrl: options.readDatabaseUrl,
+    maxLagSeconds: options.maxReplicaLagSeconds ?? 30,
+    checkIntervalMs: options.replicaCheckIntervalMs ?? 5_000,
+    log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
   });
   // slonik would queue a query for a free connection with no time limit
   const admit = createAdmission(options.poolSize ?? 10, connectionTimeoutMs);
   const reader: MetricReader = {
-    query: (request) => admit(() => queryMetric(pool, request)),
-    freshness: () => admit(() => queryFreshness(pool)),
-    openCsv: (request) => openMetricCsv(exportPool, request),
+    query: (request) => admit(() => router.read(({ pool }) => queryMetric(pool, request))),
+    freshness: () => admit(() => router.read(async ({ pool, source }) =>
+      ({ ...(await queryFreshness(pool)), readsFrom: source, replayLagSeconds: router.status().replayLagSeconds }))),
+    openCsv: (request) => router.read(({ exportPool }) => openMetricCsv(exportPool, request)),
   };
   let refreshPool: pg.Pool | undefined;
   const refreshing = () => (refreshPool ??= createPgPool(options.databaseUrl, { max: 1, applicationName: 'praxis-analytics refresh' }));
@@ -115,7 +144,9 @@ export async function createAnalytics(options: AnalyticsOptions): Promise<Analyt
     startScheduler: (schedulerOptions) =>
       startScheduler({ ...(options.timezone ? { timezone: options.timezone } : {}), ...schedulerOptions, databaseUrl: options.databaseUrl }),
     close: async () => {
-      await Promise.all([pool.end(), exportPool.end(), refreshPool?.end()]);
+      await router.close();
+      await Promise.all([primary, standby].flatMap((pools) => (pools ? [pools.pool.end(), pools.exportPool.end()] : [])));
+      await refreshPool?.end();
     },
   };
 }

@@ -6,6 +6,10 @@ import { ConfigError } from './errors.ts';
 export type Config = {
   /** The platform database; when absent, `demo` starts an embedded server. */
   readonly databaseUrl: string | undefined;
+  /** A hot standby of it, where `serve` and `demo` read reports, exports and freshness (DATABASE_READ_URL). */
+  readonly readDatabaseUrl: string | undefined;
+  /** Standby replay lag, in seconds, above which reads go to the primary (ANALYTICS_MAX_REPLICA_LAG). */
+  readonly maxReplicaLagSeconds: number;
   /**
    * IANA zone that day/week/month buckets are computed in, when configured:
    * the first migrate, refresh or worker stores it in the database; later
@@ -38,6 +42,16 @@ const EnvironmentSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  DATABASE_READ_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  ANALYTICS_MAX_REPLICA_LAG: z
+    .string()
+    .regex(/^\d+s?$/, 'must be a number of seconds such as 30s')
+    .transform((value) => Number(value.replace(/s$/, '')))
+    .refine((seconds) => seconds >= 1 && seconds <= 86_400, 'must be from 1s to 86400s')
+    .default(30),
   ANALYTICS_TIMEZONE: z
     .string()
     .refine(isTimeZone, 'must be an IANA time zone name such as UTC or Australia/Sydney')
@@ -76,6 +90,8 @@ export function readConfig(environment: NodeJS.ProcessEnv = process.env): Config
   }
   return {
     databaseUrl: parsed.data.DATABASE_URL,
+    readDatabaseUrl: parsed.data.DATABASE_READ_URL,
+    maxReplicaLagSeconds: parsed.data.ANALYTICS_MAX_REPLICA_LAG,
     timezone: parsed.data.ANALYTICS_TIMEZONE,
     lockTimeoutMs: parsed.data.ANALYTICS_LOCK_TIMEOUT,
     embeddedDataDir: parsed.data.ANALYTICS_DATA_DIR,

@@ -36,3 +36,8 @@ export class StateError extends AnalyticsError {
 export class BusyError extends AnalyticsError {
   override name = 'BusyError';
 }
+
+/** A standby cancelled a report query twice to replay the primary's changes (a recovery conflict, SQLSTATE 40001). */
+export class RecoveryConflictError extends AnalyticsError {
+  override name = 'RecoveryConflictError';
+}

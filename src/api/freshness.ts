@@ -18,12 +18,14 @@ export type FreshnessRow = z.infer<typeof FreshnessRow>;
 
 export const FreshnessResponse = z.strictObject({
   timezone: z.string().describe('IANA zone of the buckets.'),
-  dataAsOf: z.iso.datetime().nullable().describe('When the last successful refresh committed.'),
+  dataAsOf: z.iso.datetime().nullable().describe('When the last successful refresh committed, as the server read from has it (on a standby: what it has replayed).'),
+  readsFrom: z.enum(['primary', 'standby']).describe('Where this answer, and every report read now, came from.'),
+  replayLagSeconds: z.number().nullable().describe('How far the standby\'s replay is behind the primary, in seconds; null without a standby or when it cannot be measured.'),
   rows: z.array(FreshnessRow),
 });
 export type FreshnessResponse = z.infer<typeof FreshnessResponse>;
 
-export async function queryFreshness(pool: DatabasePool): Promise<FreshnessResponse> {
+export async function queryFreshness(pool: DatabasePool): Promise<Omit<FreshnessResponse, 'readsFrom' | 'replayLagSeconds'>> {
   // one statement, so a request holds one connection
   const result = await pool.one(sql.type(z.object({ timezone: z.string(), data_as_of: z.string().nullable(), rows: z.array(FreshnessRow) }))`
     select s.reporting_timezone as timezone, s.last_refresh_at as data_as_of,

@@ -8,7 +8,7 @@
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, onRequestHookHandler } from 'fastify';
 import type { Readable } from 'node:stream';
 import { ConnectionError, StatementTimeoutError } from 'slonik';
-import { BusyError } from '../errors.ts';
+import { BusyError, RecoveryConflictError } from '../errors.ts';
 import { dashboardAssets } from './dashboard-assets.ts';
 import type { FreshnessResponse } from './freshness.ts';
 import { csvFileName, type MetricResponse } from './metric-query.ts';
@@ -94,6 +94,9 @@ function sendAsset(reply: FastifyReply, asset: { readonly type: string; readonly
 function handleError(this: FastifyInstance, error: FastifyError | Error, _request: unknown, reply: FastifyReply) {
   if (error instanceof InvalidParameter) {
     return reply.code(400).send({ error: 'invalid_parameter', parameter: error.parameter, message: error.message } satisfies ErrorBody);
+  }
+  if (error instanceof RecoveryConflictError) {
+    return reply.code(503).send({ error: 'unavailable', message: error.message } satisfies ErrorBody);
   }
   if (error instanceof UnknownUser) {
     return reply.code(404).send({ error: 'not_found', message: error.message } satisfies ErrorBody);

@@ -12,6 +12,7 @@ export const PgErrorCode = {
   tooManyConnections: '53300',
   adminShutdown: '57P01',
   lockNotAvailable: '55P03',
+  serializationFailure: '40001',
 } as const;
 
 const NETWORK_CODES: Record<string, string> = {
@@ -41,7 +42,8 @@ export function describeTarget(url: string): string {
   }
 }
 
-function codesOf(error: unknown): string[] {
+/** Every error code (SQLSTATE or network) on `error` and its causes. */
+export function codesOf(error: unknown): string[] {
   const codes: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current && depth < 8; depth += 1) {

@@ -15,6 +15,8 @@ export type PoolOptions = {
   readonly statementTimeout?: number | 'DISABLE_TIMEOUT';
   /** Milliseconds a query waits for a free connection; default 10 s. */
   readonly connectionTimeout?: number;
+  /** Connect once before returning, so a wrong URL fails here (default true). */
+  readonly verifyConnection?: boolean;
 };
 
 // slonik attaches the query's schema as `resultParser` but does not apply it:
@@ -41,10 +43,15 @@ export async function createDatabasePool(url: string, options: PoolOptions = {})
       statementTimeout: options.statementTimeout ?? 60_000,
       connectionTimeout: options.connectionTimeout ?? 10_000,
       connectionRetryLimit: 0,
+      // slonik silently re-runs a query that fails with a class 40 error
+      // (serialization failure, deadlock) up to 5 times by default; retries
+      // are explicit here, where they are wanted (db/read-routing.ts: a
+      // standby's recovery conflict, once)
+      queryRetryLimit: 0,
     });
     // Connect now, so a wrong URL fails here with a clear message rather
     // than at the first real query.
-    await pool.query(sql.unsafe`select 1`);
+    if (options.verifyConnection ?? true) await pool.query(sql.unsafe`select 1`);
     return pool;
   } catch (error) {
     throw toConnectionError(error, url) ?? error;

@@ -83,7 +83,10 @@ export async function demoCommand(argv: readonly string[], config: Config): Prom
   let server: AnalyticsServer | undefined;
   try {
     scheduler = await startScheduler({ databaseUrl, ...(config.timezone ? { timezone: config.timezone } : {}), signal: stop.signal });
-    server = await startServer({ databaseUrl, token, host: config.host, port: config.port });
+    server = await startServer({
+      databaseUrl, readDatabaseUrl: config.readDatabaseUrl, maxReplicaLagSeconds: config.maxReplicaLagSeconds,
+      token, host: config.host, port: config.port,
+    });
     console.log(`\ndemo: dashboard: ${server.url}#token=${token}`);
     console.log(`demo: API: curl -H 'Authorization: Bearer ${token}' '${server.url}users?metric=sessions_started&startDate=${daysAgo(27)}&endDate=${daysAgo(0)}'`);
     console.log(`demo: the refresh worker is running; freshness: psql '${databaseUrl}' -c 'select * from analytics.refresh_status'`);

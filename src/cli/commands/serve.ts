@@ -19,7 +19,7 @@ export async function serveCommand(argv: readonly string[], config: Config): Pro
   }
   const stop = listenForStop();
   try {
-    const server = await startServer({ databaseUrl, token: config.adminToken, host: values.host ?? config.host, port });
+    const server = await startServer({ databaseUrl, readDatabaseUrl: config.readDatabaseUrl, maxReplicaLagSeconds: config.maxReplicaLagSeconds, token: config.adminToken, host: values.host ?? config.host, port });
     console.log(`serve: admin analytics at ${server.url} (dashboard); API description ${server.url}openapi.json`);
     await stop.stopped();
     await server.close();
