@@ -43,7 +43,7 @@ demo: build
 	node dist/cli.js demo
 
 # SCALE=small (default, 0.5M sessions), half (2.5M, one year) or full (5M, two years);
-# CASES=core,api,writes,bloat,reports (default core,api; writes needs pgbench).
+# CASES=core,api,writes,bloat,reports,replica (default core,api; writes and replica need pgbench).
 bench: build
 	node bench/run.ts $(if $(SCALE),--scale $(SCALE),) $(if $(CASES),--cases $(CASES),)
 

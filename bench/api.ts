@@ -13,13 +13,13 @@ import { parseMetricRequest } from '../src/api/request.ts';
 import { startServer } from '../src/api/server.ts';
 import { type Measurement, run } from './measure.ts';
 
-const CONCURRENCY = 10;
+export const CONCURRENCY = 10;
 const DURATION_SECONDS = 10;
-const TOKEN = 'bench-token-0123456789abcdef';
+export const TOKEN = 'bench-token-0123456789abcdef';
 
-type Load = { requestsPerSecond: number; p99: number; errors: number };
+export type Load = { requestsPerSecond: number; p99: number; errors: number };
 
-async function httpLoad(url: string): Promise<Load> {
+export async function httpLoad(url: string): Promise<Load> {
   const result = await autocannon({
     url,
     connections: CONCURRENCY,
@@ -29,11 +29,11 @@ async function httpLoad(url: string): Promise<Load> {
   return { requestsPerSecond: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx };
 }
 
-/** CONCURRENCY loops running `text` through their own pg connection for DURATION_SECONDS. */
-async function sqlLoad(databaseUrl: string, text: string, values: readonly string[]): Promise<Load> {
+/** CONCURRENCY loops running `text` through their own pg connection for `seconds`. */
+export async function sqlLoad(databaseUrl: string, text: string, values: readonly string[], seconds = DURATION_SECONDS): Promise<Load> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: CONCURRENCY });
   const latencies: number[] = [];
-  const deadline = performance.now() + DURATION_SECONDS * 1000;
+  const deadline = performance.now() + seconds * 1000;
   try {
     await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
       while (performance.now() < deadline) {
@@ -47,13 +47,13 @@ async function sqlLoad(databaseUrl: string, text: string, values: readonly strin
   }
   latencies.sort((a, b) => a - b);
   return {
-    requestsPerSecond: latencies.length / DURATION_SECONDS,
+    requestsPerSecond: latencies.length / seconds,
     p99: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? Number.NaN,
     errors: 0,
   };
 }
 
-const describe = (load: Load) =>
+export const describe = (load: Load) =>
   `${Math.round(load.requestsPerSecond)} req/s, p99 ${load.p99.toFixed(1)} ms${load.errors ? `, ${load.errors} errors` : ''}`;
 
 export async function apiCases(databaseUrl: string, firstDay: string, lastDay: string): Promise<Measurement[]> {

@@ -16,6 +16,7 @@ import { seed, type SeedResult } from '../src/seed.ts';
 import { countPlatformRows } from '../src/summary.ts';
 import { apiCases, csvCases } from './api.ts';
 import { bloatCases } from './bloat.ts';
+import { replicaCases } from './replica.ts';
 import { reportCases } from './reports.ts';
 import { type Measurement, relative, timed } from './measure.ts';
 import { findPgbench, writeCases } from './writes.ts';
@@ -33,16 +34,16 @@ const { values } = parseArgs({
   options: { scale: { type: 'string', default: 'small' }, cases: { type: 'string', default: 'core,api' } },
   strict: true,
 });
-const CASES = ['core', 'api', 'writes', 'bloat', 'reports'];
+const CASES = ['core', 'api', 'writes', 'bloat', 'reports', 'replica'];
 const cases = new Set(values.cases.split(','));
 if (![...cases].every((name) => CASES.includes(name))) {
   console.error(`bench: --cases "${values.cases}": expected a comma-separated list of ${CASES.join(', ')}`);
   process.exit(2);
 }
 // before minutes of data generation, not after
-const pgbench = cases.has('writes') ? findPgbench() : undefined;
-if (cases.has('writes') && !pgbench) {
-  console.error('bench: the writes case needs pgbench, which is not on PATH (Debian: apt-get install postgresql-client)');
+const pgbench = cases.has('writes') || cases.has('replica') ? findPgbench() : undefined;
+if ((cases.has('writes') || cases.has('replica')) && !pgbench) {
+  console.error('bench: the writes and replica cases need pgbench, which is not on PATH (Debian: apt-get install postgresql-client)');
   process.exit(2);
 }
 const scaleName = values.scale as keyof typeof SCALES;
@@ -91,13 +92,15 @@ try {
       await pool.query(sql.unsafe`select analytics.refresh_pending()`);
       measurements.push(...(await apiCases(url, firstDay, lastDay)), ...(await csvCases(url, firstDay, lastDay)));
     }
-    if (pgbench) measurements.push(...(await writeCases(pool, url, pgbench)));
+    if (pgbench && cases.has('writes')) measurements.push(...(await writeCases(pool, url, pgbench)));
     if (cases.has('bloat')) measurements.push(...(await bloatCases(pool, url)));
     if (cases.has('reports')) {
       await pool.query(sql.unsafe`select analytics.invalidate_all() from analytics.settings where materialized_through is null`);
       await pool.query(sql.unsafe`select analytics.refresh_pending()`);
       measurements.push(...(await reportCases(url)));
     }
+    // its own primary and standby, seeded with this scale's data
+    if (pgbench && cases.has('replica')) measurements.push(...(await replicaCases(scale, END, pgbench)));
   } finally {
     await pool.end();
   }

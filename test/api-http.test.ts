@@ -256,7 +256,8 @@ t.test('freshness has one row per endpoint and metric', async (t) => {
   const response = await get('freshness');
   t.equal(response.status, 200);
   const body = (await response.json()) as { timezone: string; dataAsOf: string | null; rows: { endpoint: string; metric: string }[] };
-  t.same(Object.keys(body).sort(), ['dataAsOf', 'rows', 'timezone']);
+  t.same(Object.keys(body).sort(), ['dataAsOf', 'readsFrom', 'replayLagSeconds', 'rows', 'timezone']);
+  t.match(body, { readsFrom: 'primary', replayLagSeconds: null }, 'no standby configured');
   t.equal(body.timezone, 'UTC');
   t.equal(body.dataAsOf, null, 'never refreshed');
   const listed = body.rows.map((row) => `${row.endpoint}/${row.metric}`).sort();

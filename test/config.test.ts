@@ -4,9 +4,18 @@ import { ConfigError } from '../src/errors.ts';
 
 t.test('defaults: no database, no zone (the database\'s), a 5 s lock timeout, embedded data under .data/', async (t) => {
   t.same(readConfig({}), {
-    databaseUrl: undefined, timezone: undefined, lockTimeoutMs: 5000, embeddedDataDir: '.data/postgres', embeddedPort: 54329,
-    adminToken: undefined, host: '127.0.0.1', port: 3000,
+    databaseUrl: undefined, readDatabaseUrl: undefined, maxReplicaLagSeconds: 30, timezone: undefined, lockTimeoutMs: 5000,
+    embeddedDataDir: '.data/postgres', embeddedPort: 54329, adminToken: undefined, host: '127.0.0.1', port: 3000,
   });
+});
+
+t.test('a standby to read from, and the replay lag it may have', async (t) => {
+  t.equal(readConfig({ DATABASE_READ_URL: 'postgres://reader@standby:5432/platform' }).readDatabaseUrl, 'postgres://reader@standby:5432/platform');
+  t.equal(readConfig({ ANALYTICS_MAX_REPLICA_LAG: '90s' }).maxReplicaLagSeconds, 90);
+  t.equal(readConfig({ ANALYTICS_MAX_REPLICA_LAG: '5' }).maxReplicaLagSeconds, 5);
+  t.throws(() => readConfig({ DATABASE_READ_URL: 'standby:5432' }), new ConfigError('DATABASE_READ_URL="standby:5432" must be a postgres:// or postgresql:// URL'));
+  t.throws(() => readConfig({ ANALYTICS_MAX_REPLICA_LAG: '1m' }), new ConfigError('ANALYTICS_MAX_REPLICA_LAG="1m" must be a number of seconds such as 30s'));
+  t.throws(() => readConfig({ ANALYTICS_MAX_REPLICA_LAG: '0s' }), new ConfigError('ANALYTICS_MAX_REPLICA_LAG="0s" must be from 1s to 86400s'));
 });
 
 t.test('the server\'s HOST, PORT and token', async (t) => {
