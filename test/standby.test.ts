@@ -150,6 +150,29 @@ t.test('reads go to the primary while the standby lags past the limit, and come 
   t.match(await analytics.freshness(), { readsFrom: 'standby', replayLagSeconds: 0 });
 });
 
+t.test('a long write transaction on the primary is not lag: reads stay on the standby while it replays as fast as the primary writes', async (t) => {
+  const { analytics, lines } = await overPair(t, { maxReplicaLagSeconds: 1 });
+  const primary = new pg.Client({ connectionString: primaryUrl });
+  await primary.connect();
+  t.teardown(async () => {
+    await primary.query('drop table if exists public.wal_filler');
+    await primary.end();
+  });
+  await primary.query('create table public.wal_filler (x text)');
+  // about 3 s of WAL in one transaction, as a long refresh writes it: no
+  // commit for the standby to replay until the end, but nothing to wait for
+  await primary.query(`do $$
+    begin
+      for i in 1..30 loop
+        insert into public.wal_filler select repeat('x', 500) from generate_series(1, 2000);
+        perform pg_sleep(0.1);
+      end loop;
+    end $$`);
+  await pair.waitForReplay();
+  t.same(lines, ['reads: the standby is healthy (replay lag 0 s); reading from the standby'], 'no switch');
+  t.match(await analytics.freshness(), { readsFrom: 'standby', replayLagSeconds: 0 });
+});
+
 t.test('a stopped standby: reads go to the primary at once, with one line, and return when it is back', async (t) => {
   const { analytics, lines } = await overPair(t);
   t.equal(lines.length, 1, 'reading from the standby');

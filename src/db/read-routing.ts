@@ -1,9 +1,13 @@
 // Where reports, exports and freshness read: a hot standby when one is
 // configured and healthy, else the primary. A check every few seconds
-// measures the standby's replay lag against the primary's current WAL
-// position; reads move to the primary when the standby is unreachable or
-// lags more than the limit, and back once it is healthy again, with one log
-// line per switch. Refreshes, migrations, the worker and the change log
+// samples the primary's WAL position and compares the standby's replayed
+// position with those samples: the standby's data is as old as the newest
+// sample it has replayed past. (Not "the age of the last replayed commit":
+// during a long write transaction on the primary, a whole-history refresh,
+// no commit is replayed for minutes while the standby is fully current.)
+// Reads move to the primary when the standby is unreachable or lags more
+// than the limit, and back once it is healthy again, with one log line per
+// switch. Refreshes, migrations, the worker and the change log
 // never come here: they write, and only the primary can.
 import pg from 'pg';
 import { ConnectionError } from 'slonik';
@@ -64,6 +68,12 @@ function lostConnection(error: unknown): boolean {
 
 const recoveryConflict = (error: unknown) => codesOf(error).includes(PgErrorCode.serializationFailure);
 
+/** A WAL position ('16/B374D848') as a number. */
+function parseLsn(lsn: string): bigint {
+  const [high, low] = lsn.split('/');
+  return (BigInt(`0x${high}`) << 32n) + BigInt(`0x${low}`);
+}
+
 export async function createReadRouter(options: ReadRouterOptions): Promise<ReadRouter> {
   const { standby, standbyUrl } = options;
   if (!standby || !standbyUrl) return primaryOnly(options.primary);
@@ -79,24 +89,34 @@ export async function createReadRouter(options: ReadRouterOptions): Promise<Read
 
   let health: Health = { healthy: false, lag: null, reason: 'not checked yet' };
   let source: ReadSource = 'primary';
+  // (when, primary WAL position) of recent checks, oldest first; kept for
+  // twice the lag limit, so a lag over the limit is always measurable
+  const samples: { readonly at: number; readonly lsn: bigint }[] = [];
 
   async function check(): Promise<Health> {
-    let written: string | undefined;
     try {
       const { rows } = await primaryProbe.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn');
-      written = rows[0]?.lsn;
+      const now = Date.now();
+      samples.push({ at: now, lsn: parseLsn(rows[0]!.lsn) });
+      while (samples.length > 1 && samples[1]!.at < now - 2_000 * options.maxLagSeconds) samples.shift();
     } catch {
       // the primary's own trouble is not the standby's: keep the last verdict
       return health;
     }
     try {
-      const { rows: [row] } = await standbyProbe.query<{ lag: number | null }>(`
-        select case
-                 when not pg_is_in_recovery() or pg_last_wal_replay_lsn() >= $1::pg_lsn then 0
-                 else extract(epoch from now() - pg_last_xact_replay_timestamp())::float8
-               end as lag`, [written]);
-      const lag = row?.lag ?? null;
-      if (lag === null) return { healthy: false, lag, reason: 'has not replayed any transaction yet' };
+      const { rows: [row] } = await standbyProbe.query<{ recovering: boolean; replayed: string | null }>(
+        'select pg_is_in_recovery() as recovering, pg_last_wal_replay_lsn()::text as replayed');
+      // promoted: it is a primary now, as current as it gets
+      if (!row?.recovering) return { healthy: true, lag: 0 };
+      if (row.replayed === null) return { healthy: false, lag: null, reason: 'has not replayed anything yet' };
+      const replayed = parseLsn(row.replayed);
+      const newest = samples.at(-1)!;
+      let lag = 0;
+      if (replayed < newest.lsn) {
+        const reached = samples.findLast((sample) => sample.lsn <= replayed);
+        // behind every sample kept: at least as old as the oldest
+        lag = (Date.now() - (reached ?? samples[0]!).at) / 1000;
+      }
       return lag <= options.maxLagSeconds
         ? { healthy: true, lag }
         : { healthy: false, lag, reason: `replay lag ${Math.round(lag)} s is over the ${options.maxLagSeconds} s limit` };
