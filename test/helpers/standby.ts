@@ -7,7 +7,7 @@
 // The pair is its own: whatever server TEST_DATABASE_URL names (PostgreSQL
 // 15 under `make test-pg15`), replication is tested on 18.
 import { execFile } from 'node:child_process';
-import { appendFile, chmod, cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -31,7 +31,20 @@ export type StandbyPair = {
 export type StandbyOptions = {
   /** Standby settings (`name=value`), e.g. max_standby_streaming_delay=0 to provoke recovery conflicts at once. */
   readonly standbySettings?: readonly string[];
+  /**
+   * CPUs each server may use (taskset lists, e.g. { primary: '0', standby: '1' }):
+   * on one machine, the stand-in for two. Backends inherit it from the postmaster.
+   */
+  readonly cpus?: { readonly primary: string; readonly standby: string };
 };
+
+/** Pins a running cluster (its postmaster and every process it has started) to `cpus`. */
+async function pin(dataDir: string, cpus: string): Promise<void> {
+  const postmaster = (await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]!;
+  await run('taskset', ['-a', '-cp', cpus, postmaster]);
+  const { stdout } = await run('pgrep', ['-P', postmaster]);
+  for (const child of stdout.split('\n').filter(Boolean)) await run('taskset', ['-a', '-cp', cpus, child]);
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -84,6 +97,10 @@ export async function startStandbyPair(options: StandbyOptions = {}): Promise<St
     '-o', `-p ${standbyPort} -c listen_addresses=127.0.0.1 -c max_connections=200`]);
   const stopStandby = () => pgCtl(['stop', '--wait', '-m', 'fast', '-D', standbyDir]);
   await startStandby();
+  if (options.cpus) {
+    await pin(primaryDir, options.cpus.primary);
+    await pin(standbyDir, options.cpus.standby);
+  }
 
   const primaryUrl = primary.url;
   const standbyUrl = primary.url.replace(`:${primaryPort}/`, `:${standbyPort}/`);
