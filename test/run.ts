@@ -3,12 +3,12 @@
 // suite with each test file cloning that template, then cleans up.
 import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/embedded-postgres.ts';
 import { buildTemplate, dropDatabase } from './helpers/database.ts';
+import { freePort } from './helpers/ports.ts';
 
 const template = `praxis_test_template_${process.pid}`;
 let server: EmbeddedPostgres | undefined;
@@ -62,18 +62,6 @@ function runTap(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
       const totals = /# \{ total: (\d+), pass: (\d+)(?:, fail: (\d+))?/.exec(tail);
       if (totals) console.log(`${totals[2]} passed, ${totals[3] ?? 0} failed`);
       resolve(code ?? (signal ? 1 : 0));
-    });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
     });
   });
 }

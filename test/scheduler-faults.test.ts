@@ -2,7 +2,6 @@
 // middle of a refresh, and the database restarting under it.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
@@ -17,6 +16,7 @@ import { startScheduler } from '../src/scheduler/scheduler.ts';
 import { differences } from './helpers/analytics.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { allFresh, daysAgo, recentHistory, refreshRuns, waitFor } from './helpers/scheduler.ts';
+import { freePort } from './helpers/ports.ts';
 
 const CLI = path.resolve(import.meta.dirname, '../src/cli.ts');
 
@@ -134,14 +134,3 @@ t.test('PostgreSQL restarts under a running worker: it recovers by itself and ca
   t.equal(runs.filter((run) => run.outcome === 'refreshed').reduce((sum, run) => sum + run.days_recomputed, 0),
     9 + 1, 'no day lost or recomputed twice: 9 days at first (from the signups), then the changed one');
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}

@@ -8,12 +8,12 @@
 // 15 under `make test-pg15`), replication is tested on 18.
 import { execFile } from 'node:child_process';
 import { appendFile, chmod, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/embedded-postgres.ts';
+import { freePort } from './ports.ts';
 
 const run = promisify(execFile);
 
@@ -44,16 +44,6 @@ async function pin(dataDir: string, cpus: string): Promise<void> {
   await run('taskset', ['-a', '-cp', cpus, postmaster]);
   const { stdout } = await run('pgrep', ['-P', postmaster]);
   for (const child of stdout.split('\n').filter(Boolean)) await run('taskset', ['-a', '-cp', cpus, child]);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** pg_ctl of the embedded package, run as the OS user that owns the cluster ("postgres" when we are root). */
