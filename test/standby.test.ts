@@ -86,8 +86,10 @@ t.test('the standby answers every report as the primary does, and says so in fre
     t.ok(fromStandby.rows.length > 0, `${group}/${metric}: ${fromStandby.rows.length} rows`);
     t.same(fromStandby.rows, fromPrimary.rows, `${group}/${metric}: the same rows`);
   }
+  // a check that meets WAL in flight (autovacuum's, say) sees a fraction of a second
+  await until(async () => (await analytics.freshness()).replayLagSeconds === 0, 'the lag to read 0');
   const freshness = await analytics.freshness();
-  t.match(freshness, { readsFrom: 'standby', replayLagSeconds: 0 });
+  t.match(freshness, { readsFrom: 'standby' });
   t.equal(freshness.dataAsOf, (await onPrimary.freshness()).dataAsOf);
   t.match(await onPrimary.freshness(), { readsFrom: 'primary', replayLagSeconds: null }, 'without a standby: the primary, no lag');
   t.same(lines, ['reads: the standby is healthy (replay lag 0 s); reading from the standby']);
@@ -146,8 +148,10 @@ t.test('reads go to the primary while the standby lags past the limit, and come 
 
   await standby.query('select pg_wal_replay_resume()');
   await until(() => lines.length === 3, 'a switch back to the standby');
-  t.match(lines[2], /^reads: the standby is healthy \(replay lag 0 s\); reading from the standby$/);
-  t.match(await analytics.freshness(), { readsFrom: 'standby', replayLagSeconds: 0 });
+  // healthy means within the limit; the lag then falls to 0 once replay has caught up
+  t.match(lines[2], /^reads: the standby is healthy \(replay lag \d+ s\); reading from the standby$/);
+  await until(async () => (await analytics.freshness()).replayLagSeconds === 0, 'the lag to fall to 0');
+  t.match(await analytics.freshness(), { readsFrom: 'standby' });
 });
 
 t.test('a long write transaction on the primary is not lag: reads stay on the standby while it replays as fast as the primary writes', async (t) => {
@@ -170,7 +174,9 @@ t.test('a long write transaction on the primary is not lag: reads stay on the st
     end $$`);
   await pair.waitForReplay();
   t.same(lines, ['reads: the standby is healthy (replay lag 0 s); reading from the standby'], 'no switch');
-  t.match(await analytics.freshness(), { readsFrom: 'standby', replayLagSeconds: 0 });
+  // the check that ran during the last writes may have seen a fraction of a second; the next one sees none
+  await until(async () => (await analytics.freshness()).replayLagSeconds === 0, 'the lag to read 0 once the writes are replayed');
+  t.match(await analytics.freshness(), { readsFrom: 'standby' });
 });
 
 t.test('a stopped standby: reads go to the primary at once, with one line, and return when it is back', async (t) => {
