@@ -155,7 +155,7 @@ t.test('reads go to the primary while the standby lags past the limit, and come 
 });
 
 t.test('a long write transaction on the primary is not lag: reads stay on the standby while it replays as fast as the primary writes', async (t) => {
-  const { analytics, lines } = await overPair(t, { maxReplicaLagSeconds: 1 });
+  const { analytics, lines } = await overPair(t, { maxReplicaLagSeconds: 3 });
   const primary = new pg.Client({ connectionString: primaryUrl });
   await primary.connect();
   t.teardown(async () => {
@@ -163,12 +163,13 @@ t.test('a long write transaction on the primary is not lag: reads stay on the st
     await primary.end();
   });
   await primary.query('create table public.wal_filler (x text)');
-  // about 3 s of WAL in one transaction, as a long refresh writes it: no
-  // commit for the standby to replay until the end, but nothing to wait for
+  // about 6 s of WAL in one transaction, as a long refresh writes it: no
+  // commit for the standby to replay until the end (twice the lag limit,
+  // had lag been the age of the last replayed commit), but nothing to wait for
   await primary.query(`do $$
     begin
-      for i in 1..30 loop
-        insert into public.wal_filler select repeat('x', 500) from generate_series(1, 2000);
+      for i in 1..60 loop
+        insert into public.wal_filler select repeat('x', 500) from generate_series(1, 1000);
         perform pg_sleep(0.1);
       end loop;
     end $$`);
