@@ -175,3 +175,27 @@ t.test('a user whose every session goes loses their rows and snapshots, nobody e
   t.same(rows, [{ analytics: 0, public: 0 }]);
   t.same(await differences(client), [], 'stored aggregates equal a recomputation');
 });
+
+t.test('the distinct-user rollups are recomputed for days whose active users change, not for changed sums', async (t) => {
+  const { client } = await start(t);
+  await writesOf(client, REFRESH);
+  // A marker the refresh can only remove by recomputing: 15 January's
+  // stored dau/wau/mau, set wrong behind its back.
+  await client.query(`update analytics.daily_active_users set dau = 99 where day = '2026-01-15'`);
+  const marker = async () => (await client.query(`select dau from analytics.daily_active_users where day = '2026-01-15'`)).rows;
+
+  // Session 6 (user 1, 15 January) is abandoned after all: sums change, the
+  // day's active users do not.
+  await client.query(`update public.sessions set completion_status = 'abandoned' where id = $1`, [id('session', 6)]);
+  const sumsOnly = await writesOf(client, REFRESH);
+  t.same(sumsOnly['analytics.daily_active_users'], NONE, 'no rolling window rewritten');
+  t.same(await marker(), [{ dau: 99 }], 'the windows were not recomputed');
+
+  // User 3 starts a session on 15 January: the day's active users change.
+  await client.query(`insert into public.sessions (id, user_id, scenario_id, started_at, ended_at, duration_seconds, completion_status, updated_at)
+                      values ($1, $2, $3, '2026-01-15T16:00:00Z', '2026-01-15T16:10:00Z', 600, 'completed', '2026-01-15T16:10:00Z')`,
+                     [id('session', 10), id('user', 3), id('scenario', 1)]);
+  await writesOf(client, REFRESH);
+  t.same(await marker(), [{ dau: 2 }], 'the windows from that day on were recomputed: users 1 and 3');
+  t.same(await differences(client), [], 'stored aggregates equal a recomputation');
+});

@@ -64,11 +64,14 @@ t.test('a corrupted daily_user_activity carried into the derived rollups by a re
   await pool.query(sql.unsafe`
     update analytics.daily_user_activity set score_sum = score_sum + 100 where user_id = ${user1} and day = '2026-01-12'`);
   await pool.query(sql.unsafe`delete from analytics.daily_user_activity where user_id = ${user2} and day = '2026-01-13'`);
-  // A real change on Jan 8, to both users' scores: the refresh recomputes
-  // Jan 8 from the platform tables, then from the stored days after it the
-  // rolling windows of Jan 8 .. 19 and the two users' snapshots.
+  // A real change on Jan 8, to both users' scores and to who was active
+  // (user 3 starts a session): the refresh recomputes Jan 8 from the
+  // platform tables, then from the stored days after it the rolling windows
+  // of Jan 8 .. 19 (which move only when the day's active users change) and
+  // the users' snapshots.
   await pool.query(sql.unsafe`update public.feedback_reports set score_raw = score_raw + 10
                               where session_id in (${id('session', 2)}, ${id('session', 4)})`);
+  await fixtures(pool).sessions([{ n: 7, user: 3, scenario: 1, startedAt: '2026-01-08T12:00:00Z' }]);
   await refresh(pool);
 
   // what the refresh stored: the corruption spread to the derived rollups

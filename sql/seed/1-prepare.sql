@@ -150,9 +150,21 @@ join praxis_seed.professions pr using (profession_no);
 
 -- Criteria profiles: OET scores each criterion in whole bands (0-6 for the
 -- four language criteria, 0-3 for the five clinical-communication ones).
--- Building a jsonb object per report is the most expensive step of the whole
--- generator, so reports pick one of these prebuilt objects instead: one per
--- (profession, score band of 10 points, variant), biased by profession.
+-- Each report starts from one of these: one per (profession, score band of
+-- 10 points, variant), biased by profession.
+--
+-- A report's band for one criterion: the profile's, moved by -1, 0 or +1
+-- (one draw of stream p_stream), kept within 0 .. p_max. With nine criteria
+-- that makes nearly every report's object its own, as on a live platform;
+-- a generator whose reports share a few thousand objects lets PostgreSQL
+-- reuse one expansion of each (Memoize), which flatters the criteria step.
+create function praxis_seed.band(p_profile jsonb, p_criterion text, p_max int, p_seed bigint, p_key bigint, p_stream int)
+returns int
+language sql immutable parallel safe
+as $$
+  select least(p_max, greatest(0, (p_profile ->> p_criterion)::int + floor(praxis_seed.unit(p_seed, p_key, p_stream) * 3)::int - 1))
+$$;
+
 create unlogged table praxis_seed.criteria_profiles as
 select
   (pr.profession_no * 51 + band) * 8 + variant as profile_no,

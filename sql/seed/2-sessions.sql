@@ -105,7 +105,18 @@ select
   praxis_seed.uuid_for(p.seed, 4, r.k),
   r.session_id,
   r.score_raw,
-  cp.criteria_scores,
+  -- each report its own object, as on a live platform: every criterion
+  -- moves a band up or down from the profile, or stays (clamped to its scale)
+  jsonb_build_object(
+    'intelligibility',       praxis_seed.band(cp.criteria_scores, 'intelligibility', 6, p.seed, r.k, 60),
+    'fluency',               praxis_seed.band(cp.criteria_scores, 'fluency', 6, p.seed, r.k, 61),
+    'appropriateness',       praxis_seed.band(cp.criteria_scores, 'appropriateness', 6, p.seed, r.k, 62),
+    'grammar_expression',    praxis_seed.band(cp.criteria_scores, 'grammar_expression', 6, p.seed, r.k, 63),
+    'relationship_building', praxis_seed.band(cp.criteria_scores, 'relationship_building', 3, p.seed, r.k, 64),
+    'patient_perspective',   praxis_seed.band(cp.criteria_scores, 'patient_perspective', 3, p.seed, r.k, 65),
+    'structure',             praxis_seed.band(cp.criteria_scores, 'structure', 3, p.seed, r.k, 66),
+    'information_gathering', praxis_seed.band(cp.criteria_scores, 'information_gathering', 3, p.seed, r.k, 67),
+    'information_giving',    praxis_seed.band(cp.criteria_scores, 'information_giving', 3, p.seed, r.k, 68)),
   r.started_at + r.duration_seconds * interval '1 second'
     + (20 + 100 * praxis_seed.unit(p.seed, r.k, 30)) * interval '1 second'
     + case when praxis_seed.unit(p.seed, r.k, 31) < 0.03     -- late feedback
