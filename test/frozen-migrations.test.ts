@@ -50,6 +50,11 @@ const RELEASED: Record<string, string> = {
   'sql/report/08-user-known.sql': '82d55e4772b9eef9d0c50bfda95f0ea38bdca4a9e0ef550e95d1a2fea1faa1ea',
   'sql/report/09-access.sql': '6115be93b4ae2e4cbbe2217df2d1513e8b6665a3356b2ee6cf404892dfd4e7e2',
   'sql/report/down.sql': 'cee4ecef8a8a55935f0eb8bd6a100e3275fae837679ae141f36303e69c1dbff7',
+  'migrations/0010_refresh-at-the-floor.js': '2bfbb4b69847f9b3ae3dd52568a8394344ecce2369ac783319d2e589adb7d8d7',
+  'sql/refresh-floor/01-compute.sql': '22a08970d6b350dafd26b86d63cdf92866ec984d604959472e831e480d22d484',
+  'sql/refresh-floor/02-derive.sql': '2b18fa109d2c74a2e891dfcd9a605c6a7c017920e39ff264008b4274bcf06404',
+  'sql/refresh-floor/03-refresh.sql': 'b572d2a9f265c9c35feaebcedcae0d247b2529072bb60ef4ab23763004855814',
+  'sql/refresh-floor/down.sql': '3d429ef384118637e791013a9d7b2d89bf9bcc408609b39a07facd2604564c47',
 };
 
 t.test('no released migration or SQL file it applies has changed', async (t) => {
