@@ -5,7 +5,7 @@
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { sql } from 'slonik';
+import { sql, type QuerySqlToken } from 'slonik';
 import { ensureDatabase } from '../src/db/create-database.ts';
 import { createDatabasePool, type DatabasePool } from '../src/db/pool.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/embedded-postgres.ts';
@@ -18,7 +18,8 @@ import { apiCases, csvCases } from './api.ts';
 import { bloatCases } from './bloat.ts';
 import { replicaCases } from './replica.ts';
 import { reportCases } from './reports.ts';
-import { type Measurement, relative, timed } from './measure.ts';
+import { emptyRollups, type Measurement, relative, timed } from './measure.ts';
+import { peerCases } from './peer.ts';
 import { findPgbench, writeCases } from './writes.ts';
 
 const SCALES = {
@@ -34,7 +35,7 @@ const { values } = parseArgs({
   options: { scale: { type: 'string', default: 'small' }, cases: { type: 'string', default: 'core,api' } },
   strict: true,
 });
-const CASES = ['core', 'api', 'writes', 'bloat', 'reports', 'replica'];
+const CASES = ['core', 'api', 'writes', 'bloat', 'reports', 'replica', 'peer'];
 const cases = new Set(values.cases.split(','));
 if (![...cases].every((name) => CASES.includes(name))) {
   console.error(`bench: --cases "${values.cases}": expected a comma-separated list of ${CASES.join(', ')}`);
@@ -63,7 +64,6 @@ const measurements: Measurement[] = [];
 try {
   const url = await ensureDatabase(serverUrl, `praxis_bench_${scaleName}`);
   const seeded = await seedIfEmpty(url);
-  // one connection, so session settings (work_mem) hold for every case
   const pool = await createDatabasePool(url, { maximumPoolSize: 1, statementTimeout: 'DISABLE_TIMEOUT' });
   try {
     const counts = await countPlatformRows(pool);
@@ -99,6 +99,11 @@ try {
       await pool.query(sql.unsafe`select analytics.refresh_pending()`);
       measurements.push(...(await reportCases(url)));
     }
+    if (cases.has('peer')) {
+      await pool.query(sql.unsafe`select analytics.invalidate_all() from analytics.settings where materialized_through is null`);
+      await pool.query(sql.unsafe`select analytics.refresh_pending()`);
+      measurements.push(...(await peerCases(pool, url)));
+    }
     // its own primary and standby, seeded with this scale's data
     if (pgbench && cases.has('replica')) measurements.push(...(await replicaCases(scale, END, pgbench)));
   } finally {
@@ -132,32 +137,22 @@ async function seedIfEmpty(url: string): Promise<SeedResult | undefined> {
 // a year from the aggregates against the same numbers from the raw tables.
 async function sqlCoreCases(pool: DatabasePool, url: string): Promise<Measurement[]> {
   const seconds = (value: number) => `${value.toFixed(2)} s`;
-  const floor = await bestOf(3, () => rawDailyGroupBy(pool));
+  const floor = await bestOf(3, () => withWorkMem(pool, RAW_DAILY_GROUP_BY));
   // Two steps no exact rebuild can skip, computed bare (nothing written):
   // the distinct (day, user) pairs behind every exact distinct-user count and
   // the snapshots, and one row per (report, criterion) behind strength areas.
-  const userDays = await bestOf(3, () => pool.query(sql.unsafe`
+  const userDays = await bestOf(3, () => withWorkMem(pool, sql.unsafe`
     select count(*) from (select date_trunc('day', started_at), user_id from public.sessions group by 1, 2) pairs`));
-  const criteria = await bestOf(1, () => pool.query(sql.unsafe`
-    select count(*) from (
-      select date_trunc('day', s.started_at), e.key, count(*), sum(e.value::numeric)
+  // Summed over the groups, so the sums are computed: under a bare count(*)
+  // the planner drops the unused aggregates of the subquery.
+  const criteria = await bestOf(1, () => withWorkMem(pool, sql.unsafe`
+    select count(*), sum(per_criterion.reports), sum(per_criterion.score_sum) from (
+      select date_trunc('day', s.started_at), e.key, count(*) as reports, sum(e.value::numeric) as score_sum
       from public.feedback_reports f join public.sessions s on s.id = f.session_id, jsonb_each(f.criteria_scores) e
       group by 1, 2) per_criterion`));
 
-  // Both rebuilds start from the same state: every rollup emptied and
-  // vacuumed (a DELETE leaves dead rows and index entries behind, which made
-  // whichever rebuild came second look faster), the whole history invalidated.
-  const emptyRollups = async () => {
-    await pool.query(sql.unsafe`select analytics.clear_rollups()`);
-    await pool.query(sql.unsafe`update analytics.settings set materialized_through = null`);
-    await pool.query(sql.unsafe`vacuum analyze analytics.daily_user_activity, analytics.daily_scenario_activity,
-      analytics.daily_session_durations, analytics.hourly_sessions, analytics.daily_criteria_scores,
-      analytics.daily_signups, analytics.daily_active_users, analytics.period_active_users,
-      analytics.weekly_retention, analytics.monthly_subscriptions, analytics.user_progress_snapshots,
-      analytics.analytics_aggregates, analytics.invalidation_log`);
-    await pool.query(sql.unsafe`select analytics.invalidate_all()`);
-  };
-  await emptyRollups();
+  // Both rebuilds start from the same state (emptyRollups).
+  await emptyRollups(pool);
   const rebuild = await timed(() => pool.query(sql.unsafe`select analytics.refresh_pending()`));
   const { last_day: lastDay } = await pool.one(sql.type(z.object({ last_day: z.string() }))`
     select materialized_through::text as last_day from analytics.settings`);
@@ -166,7 +161,7 @@ async function sqlCoreCases(pool: DatabasePool, url: string): Promise<Measuremen
   // calendar months per transaction through analytics.refresh_buckets.
   const { first_day: firstDay } = await pool.one(sql.type(z.object({ first_day: z.string() }))`
     select min(started_at)::date::text as first_day from public.sessions`);
-  await emptyRollups();
+  await emptyRollups(pool);
   const chunked = await timed(async () => {
     const pgPool = createPgPool(url, { max: 1 });
     try {
@@ -186,7 +181,6 @@ async function sqlCoreCases(pool: DatabasePool, url: string): Promise<Measuremen
     await tx.query(sql.unsafe`insert into snapshot_copy select * from analytics.user_progress_snapshots`);
   }));
 
-  const oneDay = await bestOf(3, () => pool.query(sql.unsafe`select analytics.refresh_daily(${lastDay}::date)`));
   // A day whose rows really change: up to 1,000 sessions of the last day
   // with activity swap completed <-> abandoned, and the refresh stores it
   // (then the swap is undone and stored again, so the data set is unchanged).
@@ -223,7 +217,6 @@ async function sqlCoreCases(pool: DatabasePool, url: string): Promise<Measuremen
     { name: 'full rebuild of every rollup (refresh_pending after clear)', value: seconds(rebuild), note: `${(rebuild / floor).toFixed(1)}× the floor (target ≤ 2×), snapshots included` },
     { name: 'backfill of the whole history (refresh --from --to, 6 months per transaction)', value: seconds(chunked), note: `${relative(chunked, rebuild)} the one-transaction rebuild (target: at most 10% over)` },
     { name: 'user_progress_snapshots alone', value: seconds(snapshots), note: `${(snapshots / bareWrite).toFixed(1)}× a bare INSERT … SELECT of the same rows (${seconds(bareWrite)})` },
-    { name: 'refresh one day (refresh_daily of the last stored day)', value: seconds(oneDay), note: `1/${Math.round(rebuild / oneDay)} of the full rebuild (target ≤ 1/50); that day may be empty` },
     { name: 'refresh one changed day (1,000 sessions of the last active day change status)', value: seconds(changedDay), note: `1/${Math.round(rebuild / changedDay)} of the full rebuild` },
     { name: 'rollup size (tables and indexes, after the rebuilds)', value: `${(rollupBytes / 2 ** 20).toFixed(0)} MiB` },
     { name: 'read session_metrics, one year by day: aggregates vs raw', value: `${(readRaw / readAggregates).toFixed(1)}×`, note: `${seconds(readAggregates)} vs ${seconds(readRaw)} (target ≥ 20×)` },
@@ -231,9 +224,17 @@ async function sqlCoreCases(pool: DatabasePool, url: string): Promise<Measuremen
   ];
 }
 
-async function rawDailyGroupBy(pool: DatabasePool): Promise<void> {
-  await pool.query(sql.unsafe`set work_mem = '256MB'`);
-  await pool.query(sql.unsafe`
+// slonik resets the session after each pool.query (DISCARD ALL), so a
+// session-level SET would not reach the next statement: the setting is
+// local to a transaction that runs the statement, like the refresh's.
+async function withWorkMem(pool: DatabasePool, statement: QuerySqlToken): Promise<void> {
+  await pool.transaction(async (tx) => {
+    await tx.query(sql.unsafe`set local work_mem = '256MB'`);
+    await tx.query(statement);
+  });
+}
+
+const RAW_DAILY_GROUP_BY = sql.unsafe`
     select date_trunc('day', s.started_at) as day,
            count(*) as sessions_started,
            count(*) filter (where s.completion_status = 'completed') as sessions_completed,
@@ -242,8 +243,7 @@ async function rawDailyGroupBy(pool: DatabasePool): Promise<void> {
            count(f.score_raw) as scored
     from public.sessions s
     left join public.feedback_reports f on f.session_id = s.id
-    group by 1`);
-}
+    group by 1`;
 
 async function bestOf(runs: number, work: () => Promise<unknown>): Promise<number> {
   let best = Number.POSITIVE_INFINITY;
