@@ -19,7 +19,9 @@
 // against the function's, before times are compared: a difference aborts
 // the bench. Repetitions: BENCH_REPS (default 3). On changed days the peer
 // is timed for one day only, unless BENCH_PEER_CHANGED=all: its refresh
-// recomputes everything however little changed.
+// recomputes everything however little changed. BENCH_PEER_PARTS=reads
+// builds the views and times the reads only (minutes instead of half an
+// hour at half scale, for work on the read path).
 import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
@@ -39,7 +41,7 @@ type Values = Readonly<Record<string, Value>>;
 type Settings = { zone: string; through: string };
 /** One output of the peer: its name (the rollup's) and its select, placeholders substituted. */
 type View = { output: string; select: string };
-type Options = { reps: number; peerOnEveryChange: boolean };
+type Options = { reps: number; peerOnEveryChange: boolean; readsOnly: boolean };
 
 const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
@@ -76,8 +78,10 @@ function options(): Options {
   const reps = Number(process.env.BENCH_REPS ?? 3);
   const changed = process.env.BENCH_PEER_CHANGED ?? '1';
   if (!Number.isInteger(reps) || reps < 1) throw new Error(`bench peer: BENCH_REPS must be a whole number ≥ 1, not "${process.env.BENCH_REPS}"`);
+  const parts = process.env.BENCH_PEER_PARTS ?? 'all';
   if (changed !== '1' && changed !== 'all') throw new Error(`bench peer: BENCH_PEER_CHANGED must be 1 or all, not "${changed}"`);
-  return { reps, peerOnEveryChange: changed === 'all' };
+  if (parts !== 'all' && parts !== 'reads') throw new Error(`bench peer: BENCH_PEER_PARTS must be all or reads, not "${parts}"`);
+  return { reps, peerOnEveryChange: changed === 'all', readsOnly: parts === 'reads' };
 }
 
 async function readSettings(db: CommonQueryMethods): Promise<Settings> {
@@ -374,6 +378,20 @@ function rebuildMeasurements(views: readonly View[], floor: readonly number[], r
   ];
 }
 
+async function assertSameOutputs(db: CommonQueryMethods, views: readonly View[]): Promise<void> {
+  for (const { output } of views) {
+    await assertSameRows(db, `analytics.${output} and bench_peer.${output}`, `select * from analytics.${output}`, `select * from bench_peer.${output}`);
+  }
+}
+
+/** BENCH_PEER_PARTS=reads: the views checked against the rollups, then the reads; the schema dropped after. */
+async function checkedReads(db: CommonQueryMethods, views: readonly View[], settings: Settings): Promise<Measurement[]> {
+  await assertSameOutputs(db, views);
+  const measurements = await reads(db, settings);
+  await db.query(sql.unsafe`drop schema bench_peer cascade`);
+  return measurements;
+}
+
 export async function peerCases(pool: DatabasePool, url: string): Promise<Measurement[]> {
   const opts = options();
   // One connection held throughout: slonik resets a pooled connection
@@ -383,10 +401,9 @@ export async function peerCases(pool: DatabasePool, url: string): Promise<Measur
     const settings = await readSettings(db);
     const views = peerViews(settings);
     await createPeer(db, views);
+    if (opts.readsOnly) return await checkedReads(db, views, settings);
     const rebuilt = await fullRebuilds(db, views, opts.reps);
-    for (const { output } of views) {
-      await assertSameRows(db, `analytics.${output} and bench_peer.${output}`, `select * from analytics.${output}`, `select * from bench_peer.${output}`);
-    }
+    await assertSameOutputs(db, views);
     const floor = await floors(db, views, opts.reps);
     const measurements = [
       ...rebuildMeasurements(views, floor, rebuilt, opts.reps),

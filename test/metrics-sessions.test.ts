@@ -354,3 +354,32 @@ t.test('Europe/London DST changes: 2026-03-29 (23 hours) and 2026-10-25 (25 hour
   t.same(live.octoberDays, { '2026-10-25': 2, '2026-10-26': 1 }, 'the 25-hour day holds sessions 4 and 5');
   await assertSameOnceStored(t, pool, read, live, { from: '2026-03-01', to: '2026-10-31' });
 });
+
+t.test('the reports\' today is local_today(): with analytics.clock set, later days are neither read live nor complete', async (t) => {
+  const { pool } = await createTestDatabase(t);
+  const add = fixtures(pool);
+  await add.users([{ n: 1, createdAt: '2026-01-05T08:00:00Z' }]);
+  await add.scenarios([{ n: 1 }]);
+  await add.sessions([
+    { n: 1, user: 1, scenario: 1, startedAt: '2026-01-05T10:00:00Z' }, // Monday
+    { n: 2, user: 1, scenario: 1, startedAt: '2026-01-06T10:00:00Z' }, // Tuesday: "today"
+    { n: 3, user: 1, scenario: 1, startedAt: '2026-01-07T10:00:00Z' }, // Wednesday: after today
+  ]);
+  // Monday stored; the clock stops on Tuesday at noon
+  await pool.transaction(async (tx) => {
+    await tx.query(sql.unsafe`set local analytics.clock = '2026-01-06T12:00:00Z'`);
+    await tx.query(sql.unsafe`select analytics.refresh_pending()`);
+  });
+  const read = (granularity: 'day' | 'week') => pool.transaction(async (tx) => {
+    await tx.query(sql.unsafe`set local analytics.clock = '2026-01-06T12:00:00Z'`);
+    return tx.any(sql.type(z.object({ bucket: z.string(), sessions_started: z.number(), active_users: z.number(), complete: z.boolean() }))`
+      select bucket, sessions_started, active_users, complete
+      from analytics.session_metrics('2026-01-05', '2026-01-07', ${granularity})`);
+  });
+  t.same(await read('day'), [
+    { bucket: '2026-01-05', sessions_started: 1, active_users: 1, complete: true }, // stored
+    { bucket: '2026-01-06', sessions_started: 1, active_users: 1, complete: false }, // today, live
+    { bucket: '2026-01-07', sessions_started: 0, active_users: 0, complete: false }, // after today: not read
+  ]);
+  t.same(await read('week'), [{ bucket: '2026-01-05', sessions_started: 2, active_users: 1, complete: false }]);
+});

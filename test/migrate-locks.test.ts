@@ -1,11 +1,17 @@
 // migrate on a busy primary: it never makes platform writers queue behind
 // it for longer than its lock_timeout, gives up on one line naming the table
 // and who held it, and builds the sessions index without blocking writers.
+import { readdirSync } from 'node:fs';
 import pg from 'pg';
 import t, { type Test } from 'tap';
 import { createTestDatabase } from './helpers/database.ts';
 import { migrate } from '../src/migrate.ts';
 import { StateError } from '../src/errors.ts';
+
+/** Every migration: a fresh database applies them all. */
+const MIGRATIONS = readdirSync(new URL('../migrations/', import.meta.url)).length;
+/** Down to and including 0006, which drops the capture triggers. */
+const DOWN_THROUGH_CAPTURE = MIGRATIONS - 5;
 
 async function connect(t: Test, url: string, name: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url, application_name: name });
@@ -53,7 +59,7 @@ t.test('a writer holding a lock: migrate gives up on one line, and writers queue
   t.same(rows, [{ nothing: true }], 'the attempts rolled back');
 
   await holder.query('commit');
-  t.match(await migrate({ databaseUrl: url, lockTimeoutMs: 300 }), { applied: { length: 10 } }, 'it goes through once the writer has committed');
+  t.match(await migrate({ databaseUrl: url, lockTimeoutMs: 300 }), { applied: { length: MIGRATIONS } }, 'it goes through once the writer has committed');
 });
 
 t.test('the sessions index is built concurrently: writers go on while the build waits', async (t) => {
@@ -70,7 +76,7 @@ t.test('the sessions index is built concurrently: writers go on while the build 
   await writer.query(`update public.sessions set completion_status = 'failed' where false`);
   t.pass('a writer got through while the index build waited for an older transaction');
   await holder.query('commit');
-  t.match(await migrating, { applied: { length: 10 } });
+  t.match(await migrating, { applied: { length: MIGRATIONS } });
   const { rows } = await observer.query(`select indisvalid as valid from pg_index where indexrelid = 'public.analytics_sessions_started_at_idx'::regclass`);
   t.same(rows, [{ valid: true }]);
 });
@@ -92,7 +98,7 @@ t.test('an index build that timed out leaves an invalid index; the retry drops i
     },
   });
   await released;
-  t.match(result, { applied: { length: 10 } });
+  t.match(result, { applied: { length: MIGRATIONS } });
   t.match(logged, [
     /building index public\.analytics_sessions_started_at_idx concurrently/,
     /^migrate: attempt 1 of 4 waited 300 ms for older transactions to end .*held by pid \d+ \(platform writer/,
@@ -107,13 +113,13 @@ t.test('migrate down waits no longer than lock_timeout either (DROP TRIGGER take
   const { url } = await createTestDatabase(t);
   const holder = await connect(t, url, 'platform reader');
   await holder.query('begin');
-  // down to and including 0006, which drops the triggers: even a reader's
-  // ACCESS SHARE lock holds DROP TRIGGER back
+  // down through 0006, which drops the triggers: even a reader's ACCESS
+  // SHARE lock holds DROP TRIGGER back
   await holder.query('select count(*) from public.sessions');
   await t.rejects(
-    migrate({ databaseUrl: url, direction: 'down', count: 5, lockTimeoutMs: 300, lockRetries: 0 }),
+    migrate({ databaseUrl: url, direction: 'down', count: DOWN_THROUGH_CAPTURE, lockTimeoutMs: 300, lockRetries: 0 }),
     { message: /^migrate: gave up after 1 attempt, waiting 300 ms \(lock_timeout\) for a \w+Lock on public\.\w+, held by pid \d+ \(platform reader/ },
   );
   await holder.query('commit');
-  t.match(await migrate({ databaseUrl: url, direction: 'down', count: 5, lockTimeoutMs: 300 }), { applied: { length: 5 } });
+  t.match(await migrate({ databaseUrl: url, direction: 'down', count: DOWN_THROUGH_CAPTURE, lockTimeoutMs: 300 }), { applied: { length: DOWN_THROUGH_CAPTURE } });
 });
