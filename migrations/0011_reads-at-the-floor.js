@@ -1,16 +1,20 @@
 // 0011: reads at the floor (issue 14). The report functions read their
 // stored rows straight from the rollups and compute not-yet-stored days only
 // when the range reaches them (sql/read-floor/01-reports.sql); "today" in the
-// reports is analytics.local_today(), as in the refresh. Same signatures,
-// grants and comments (CREATE OR REPLACE keeps them), same rows.
+// reports is analytics.local_today(), as in the refresh. New users of a live
+// day are found without converting every user's timestamp
+// (02-compute-signups.sql). Same signatures, grants and comments (CREATE OR
+// REPLACE keeps them), same rows.
 // Down keeps these bodies: nothing was added, and they return the same rows
 // as the ones they replaced.
 import { readFileSync } from 'node:fs';
 
 const read = (path) => readFileSync(new URL(`../sql/${path}`, import.meta.url), 'utf8');
 
+const FILES = ['01-reports.sql', '02-compute-signups.sql'];
+
 export const up = (pgm) => {
-  pgm.sql(read('read-floor/01-reports.sql'));
+  for (const file of FILES) pgm.sql(read(`read-floor/${file}`));
 };
 
 export const down = () => {};

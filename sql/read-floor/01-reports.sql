@@ -444,14 +444,15 @@ $$;
 -- bucket_span() only read, so they are marked PARALLEL RESTRICTED: a read
 -- of a year can scan its rollup with parallel workers, as the same query
 -- over a materialized view does, while these functions, when they do run,
--- run in the leader (they set their own search_path, which a worker may
--- not). 42 -> 28 ms for a year of duration bins.
+-- run in the leader (RESTRICTED rather than SAFE: nothing is gained by
+-- running a computation of today in a worker, and it is the weaker promise).
+-- 42 -> 28 ms for a year of duration bins. (compute_daily_signups()
+-- gets a new body, PARALLEL RESTRICTED too, in 02-compute-signups.sql.)
 alter function analytics.bucket_span(date, date, text) parallel restricted;
 alter function analytics.compute_daily_scenario_activity(date[]) parallel restricted;
 alter function analytics.compute_daily_user_activity(date[]) parallel restricted;
 alter function analytics.compute_daily_session_durations(date[]) parallel restricted;
 alter function analytics.compute_hourly_sessions(date[]) parallel restricted;
 alter function analytics.compute_daily_criteria_scores(date[]) parallel restricted;
-alter function analytics.compute_daily_signups(date[]) parallel restricted;
 alter function analytics.compute_daily_active_users(date[]) parallel restricted;
 alter function analytics.compute_monthly_subscriptions(date[]) parallel restricted;
