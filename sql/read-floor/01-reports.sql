@@ -99,13 +99,18 @@ begin
   return query
   with spans as (select * from analytics.bucket_span(p_from, p_to, p_granularity)),
   activity as (
+    -- summed per day first (by the stored column), then per bucket: the
+    -- bucket's date_trunc() then runs once a day, not once a scenario-day
+    -- (a year of weeks: 37 -> 17 ms)
     select date_trunc(p_granularity, a.day::timestamp)::date as bucket,
-           sum(a.sessions_started) as started, sum(a.sessions_completed) as completed,
-           sum(a.sessions_finished) as finished, sum(a.practice_seconds) as seconds,
-           sum(a.scored_sessions) as scored, sum(a.score_sum) as score_sum
-    from (select a.day, a.sessions_started, a.sessions_completed, a.sessions_finished, a.practice_seconds, a.scored_sessions, a.score_sum
+           sum(a.started) as started, sum(a.completed) as completed, sum(a.finished) as finished,
+           sum(a.seconds) as seconds, sum(a.scored) as scored, sum(a.score_sum) as score_sum
+    from (select a.day, sum(a.sessions_started) as started, sum(a.sessions_completed) as completed,
+                 sum(a.sessions_finished) as finished, sum(a.practice_seconds) as seconds,
+                 sum(a.scored_sessions) as scored, sum(a.score_sum) as score_sum
           from analytics.daily_scenario_activity a
           where a.day between v_first and least(v_last, v_through)
+          group by a.day
           union all
           select a.day, a.sessions_started, a.sessions_completed, a.sessions_finished, a.practice_seconds, a.scored_sessions, a.score_sum
           from analytics.compute_daily_scenario_activity(v_live) a

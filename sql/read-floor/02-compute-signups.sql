@@ -11,13 +11,16 @@ set search_path = pg_catalog, analytics, pg_temp
 as $$
 declare
   v_zone text := analytics.reporting_timezone();
+  -- the days' bounds as instants: constants to the planner, so the cheap
+  -- range test runs before the conversion of each row
+  v_from timestamptz := (select min(d) from unnest(p_days) d)::timestamp at time zone v_zone;
+  v_to timestamptz := ((select max(d) from unnest(p_days) d) + 1)::timestamp at time zone v_zone;
 begin
   return query
   select (u.created_at at time zone v_zone)::date, count(*)::integer
   from public.users u
-  where u.created_at >= (select min(d) from unnest(p_days) d)::timestamp at time zone v_zone     -- a cheap range first,
-    and u.created_at < ((select max(d) from unnest(p_days) d) + 1)::timestamp at time zone v_zone
-    and (u.created_at at time zone v_zone)::date = any(p_days)                                  -- then the exact days
+  where u.created_at >= v_from and u.created_at < v_to         -- a cheap range first,
+    and (u.created_at at time zone v_zone)::date = any(p_days)  -- then the exact days
   group by 1;
 end
 $$;
