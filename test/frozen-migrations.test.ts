@@ -55,6 +55,9 @@ const RELEASED: Record<string, string> = {
   'sql/refresh-floor/02-derive.sql': '2b18fa109d2c74a2e891dfcd9a605c6a7c017920e39ff264008b4274bcf06404',
   'sql/refresh-floor/03-refresh.sql': 'b572d2a9f265c9c35feaebcedcae0d247b2529072bb60ef4ab23763004855814',
   'sql/refresh-floor/down.sql': '3d429ef384118637e791013a9d7b2d89bf9bcc408609b39a07facd2604564c47',
+  'migrations/0011_reads-at-the-floor.js': '9fc7958356e615d1ba144951eb0e45d839207d5ec0fc0b979ea454fdd6d5566f',
+  'sql/read-floor/01-reports.sql': '36fc7975a149dcda4c2d00850d24d8294c6a304df95fcece8ed6c302ecb603a6',
+  'sql/read-floor/02-compute-signups.sql': 'e95e72b4a3097787426245ea2fd1826e9ff8ee8244774db4657bef2a2239b8c0',
 };
 
 t.test('no released migration or SQL file it applies has changed', async (t) => {

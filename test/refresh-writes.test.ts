@@ -182,7 +182,7 @@ t.test('the distinct-user rollups are recomputed for days whose active users cha
   // A marker the refresh can only remove by recomputing: 15 January's
   // stored dau/wau/mau, set wrong behind its back.
   await client.query(`update analytics.daily_active_users set dau = 99 where day = '2026-01-15'`);
-  const marker = async () => (await client.query(`select dau from analytics.daily_active_users where day = '2026-01-15'`)).rows;
+  const marker = async () => (await client.query<{ dau: number }>(`select dau from analytics.daily_active_users where day = '2026-01-15'`)).rows;
 
   // Session 6 (user 1, 15 January) is abandoned after all: sums change, the
   // day's active users do not.
