@@ -1,5 +1,5 @@
 // Faults the worker must survive by itself: being killed (kill -9) in the
-// middle of a refresh, and the database restarting under it.
+// middle of a refresh or of a tick, and the database restarting under it.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { startEmbeddedPostgres } from '../src/embedded-postgres.ts';
 import { migrate } from '../src/migrate.ts';
 import { startScheduler } from '../src/scheduler/scheduler.ts';
 import { differences } from './helpers/analytics.ts';
-import { createTestDatabase } from './helpers/database.ts';
+import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
 import { allFresh, daysAgo, recentHistory, refreshRuns, waitFor } from './helpers/scheduler.ts';
 import { freePort } from './helpers/ports.ts';
 
@@ -37,6 +37,30 @@ function spawnWorker(url: string, lines: string[]) {
   return child;
 }
 
+/** What a failed wait reports: the latest pg-boss jobs and the workers' last log lines. */
+async function jobsAndLog(pool: TestDatabase['pool'], lines: readonly string[]): Promise<string> {
+  const jobs = await pool.anyFirst(sql.type(z.object({ job: z.string() }))`
+    select format('%s %s (retry %s)', name, state, retry_count) as job from analytics_jobs.job order by created_on desc limit 10`);
+  return `jobs: ${jobs.join(' | ')}; workers: ${lines.slice(-15).join(' | ')}`;
+}
+
+/** Resolves once a worker connection waits for a lock on `table`, the one the test holds. */
+function workerWaitsFor(pool: TestDatabase['pool'], table: string) {
+  return waitFor(`a worker to wait for its lock on ${table}`, () => pool.oneFirst(sql.type(z.object({ waiting: z.boolean() }))`
+    select exists (select from pg_locks l join pg_stat_activity a on a.pid = l.pid
+                   where a.application_name like 'praxis-analytics worker%' and not l.granted
+                     and l.relation = ${table}::regclass) as waiting`));
+}
+
+/** Resolves once no worker connection waits for a lock: the killed one's statement was rolled back. */
+function killedWorkerGone(pool: TestDatabase['pool']) {
+  // The server rolls the orphaned statement back once it notices the closed
+  // socket (client_connection_check_interval, 2 s).
+  return waitFor('the killed worker\'s statement to be rolled back', () => pool.oneFirst(sql.type(z.object({ gone: z.boolean() }))`
+    select not exists (select from pg_stat_activity
+                       where application_name like 'praxis-analytics worker%' and wait_event_type = 'Lock') as gone`));
+}
+
 t.test('kill -9 in the middle of a refresh: the stored results stay as they were, then the retry stores the right ones', async (t) => {
   const { url, pool } = await createTestDatabase(t);
   await recentHistory(pool, 5);
@@ -54,18 +78,15 @@ t.test('kill -9 in the middle of a refresh: the stored results stay as they were
     await new Promise<void>((resolve) => { releaseLock = resolve; });
   });
   const first = spawnWorker(url, lines);
-  await waitFor('the refresh to block midway', () => pool.oneFirst(sql.type(z.object({ waiting: z.boolean() }))`
-    select exists (select from pg_stat_activity
-                   where application_name like 'praxis-analytics worker%' and wait_event_type = 'Lock') as waiting`));
+  // the refresh itself, not any wait of the worker (pg-boss's own queries
+  // take advisory locks): killing it elsewhere would test something else
+  await workerWaitsFor(pool, 'analytics.daily_scenario_activity');
   const exited = new Promise((resolve) => first.once('exit', resolve));
   first.kill('SIGKILL');
   await exited;
-  // The server rolls the orphaned refresh back once it notices the closed
-  // socket (client_connection_check_interval, 2 s). Released before that,
-  // the lock would let the orphan finish and commit on its own.
-  await waitFor('the killed worker\'s refresh to be rolled back', () => pool.oneFirst(sql.type(z.object({ gone: z.boolean() }))`
-    select not exists (select from pg_stat_activity
-                       where application_name like 'praxis-analytics worker%' and wait_event_type = 'Lock') as gone`));
+  // Released before the rollback, the lock would let the orphan finish and
+  // commit on its own.
+  await killedWorkerGone(pool);
 
   t.same(await pool.any(sql.unsafe`select * from analytics.daily_user_activity order by day, user_id`), storedBefore,
     'the killed refresh changed nothing (it had already rewritten this table inside its transaction)');
@@ -76,7 +97,7 @@ t.test('kill -9 in the middle of a refresh: the stored results stay as they were
   const startedBefore = lines.filter((line) => / started /.test(line)).length;
   const second = spawnWorker(url, lines);
   t.teardown(() => { second.kill('SIGTERM'); });
-  await waitFor('the retry', () => allFresh(pool));
+  await waitFor('the retry', () => allFresh(pool), 90_000, () => jobsAndLog(pool, lines));
   // a signal that arrives while Node is still loading would end it before its handler exists
   await waitFor('the second worker to have started', () => Promise.resolve(lines.filter((line) => / started /.test(line)).length > startedBefore));
   const stopped = new Promise((resolve) => second.once('exit', resolve));
@@ -86,6 +107,35 @@ t.test('kill -9 in the middle of a refresh: the stored results stay as they were
   const runs = await refreshRuns(pool);
   t.equal(runs.filter((run) => run.outcome === 'refreshed').length, 1, 'one run committed the change');
   t.match(lines.join('\n'), /stopped/);
+});
+
+t.test('kill -9 in the middle of a tick: the next worker ticks and catches up without waiting for the orphaned tick to expire', async (t) => {
+  const { url, pool } = await createTestDatabase(t);
+  await recentHistory(pool, 5);
+  // The tick reads the change log (due_buckets()); the refresh is never reached.
+  const blocker = await createDatabasePool(url, { maximumPoolSize: 1 });
+  t.teardown(() => blocker.end());
+  const lines: string[] = [];
+  let releaseLock!: () => void;
+  const holding = blocker.transaction(async (tx) => {
+    await tx.query(sql.unsafe`lock table analytics.invalidation_log in access exclusive mode`);
+    await new Promise<void>((resolve) => { releaseLock = resolve; });
+  });
+  const first = spawnWorker(url, lines);
+  await workerWaitsFor(pool, 'analytics.invalidation_log');
+  const exited = new Promise((resolve) => first.once('exit', resolve));
+  first.kill('SIGKILL');
+  await exited;
+  await killedWorkerGone(pool);
+  releaseLock();
+  await holding;
+
+  // The tick queue lets one tick run at a time: the killed worker's stays
+  // active until its heartbeat is missed, then the next one runs.
+  const second = spawnWorker(url, lines);
+  t.teardown(() => { second.kill('SIGTERM'); });
+  await waitFor('the next tick to store every day', () => allFresh(pool), 60_000, () => jobsAndLog(pool, lines));
+  t.equal(await differences(pool, daysAgo(10), daysAgo(1)), 0, 'the stored aggregates equal a recomputation');
 });
 
 t.test('PostgreSQL restarts under a running worker: it recovers by itself and catches up', async (t) => {

@@ -236,7 +236,13 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
 
 async function declareQueues(boss: PgBoss, settings: z.infer<typeof SchedulerOptionsSchema>): Promise<void> {
   await boss.createQueue(DEAD_LETTER_QUEUE, { retentionSeconds: 14 * 24 * 3600 });
-  await boss.createQueue(TICK_QUEUE, { policy: 'stately', retryLimit: 3, retryDelay: 10, retryBackoff: true });
+  // One tick at a time (stately): a tick orphaned by a killed worker would
+  // hold the next ones back until it expired. With a heartbeat it is failed
+  // once the heartbeat is missed and the next tick runs (heartbeatSeconds,
+  // 30 s by default). updateQueue: createQueue leaves an existing queue as it is.
+  const tick = { policy: 'stately', retryLimit: 3, retryDelay: 10, retryBackoff: true, heartbeatSeconds: settings.heartbeatSeconds } as const;
+  await boss.createQueue(TICK_QUEUE, tick);
+  await boss.updateQueue(TICK_QUEUE, { heartbeatSeconds: tick.heartbeatSeconds });
   // what updateQueue can change on an existing queue (createQueue leaves one as it is)
   const updatable = {
     retryLimit: settings.retryLimit,

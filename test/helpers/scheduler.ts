@@ -31,10 +31,18 @@ export async function recentHistory(pool: DatabasePool, days: number): Promise<v
   await add.reports(sessions.filter((_, index) => index % 2 === 0).map((session) => ({ session: session.n, scoreRaw: 300 })));
 }
 
-export async function waitFor(what: string, check: () => Promise<boolean>, limitMs = 90_000): Promise<void> {
+/**
+ * Polls `check` every 200 ms until it holds; after `limitMs`, fails with
+ * `what` and, when given, `evidence()` (say, the worker's last log lines),
+ * so that a rare failure in CI says what the worker was doing.
+ */
+export async function waitFor(what: string, check: () => Promise<boolean>, limitMs = 90_000, evidence?: () => Promise<string>): Promise<void> {
   const giveUp = Date.now() + limitMs;
   while (!(await check())) {
-    if (Date.now() > giveUp) throw new Error(`gave up waiting for ${what}`);
+    if (Date.now() > giveUp) {
+      const seen = evidence ? `; ${await evidence().catch((error: unknown) => `(no evidence: ${String(error)})`)}` : '';
+      throw new Error(`gave up waiting for ${what}${seen}`);
+    }
     await sleep(200);
   }
 }
