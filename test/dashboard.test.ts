@@ -1,8 +1,9 @@
 /// <reference lib="dom" />
 // The dashboard end to end in a real browser (Debian's headless Chromium via
 // playwright-core) over the real server and database: demo data pinned to
-// 2026-11-28 and a range given in the link, so nothing depends on today's
-// date. Every report of spec 5 is drawn or says it has no data, the learner
+// 2026-11-28, a range given in the link, and the database's clock
+// (analytics.clock, read by every connection the server and the refresh
+// open) pinned to 2026-12-01, so nothing depends on today's date. Every report of spec 5 is drawn or says it has no data, the learner
 // view answers a real id and an unknown one, rates come with what they are
 // made of, axis labels fit, and no request leaves the service. Only the
 // "so far" drawing of a bucket that is not over is checked on one
@@ -25,6 +26,8 @@ import { createTestDatabase } from './helpers/database.ts';
 const CHROMIUM = '/usr/bin/chromium';
 const TOKEN = 'dashboard-test-token-0123456789';
 const END_AT = new Date('2026-11-28T12:00:00Z');
+// "today" for the refresh and the reports: the range below is over and stored
+const CLOCK = '2026-12-01T12:00:00Z';
 // Monday 2026-07-27 .. Sunday 2026-11-29: 18 whole ISO weeks around the seeded
 // history, over 120 days, so the series are weekly (and practice time passes 10,000 minutes a week)
 const FROM = '2026-07-27';
@@ -73,6 +76,11 @@ t.test('the dashboard shows every report of spec 5 for a pinned range, and one l
   // .ci/run and `make test` install it; a machine without it fails here, loudly
   t.ok(existsSync(CHROMIUM), `${CHROMIUM} exists (apt-get install chromium)`);
   const { url, pool } = await createTestDatabase(t);
+  // every session opened from here on (refresh, server) reads it; ALTER
+  // DATABASE takes no parameters, hence a DO block with the constant inlined
+  const admin = createPgPool(url, { max: 1 });
+  await admin.query(`do $$ begin execute format('alter database %I set analytics.clock = %L', current_database(), '${CLOCK}'); end $$`);
+  await admin.end();
   await seed({ databaseUrl: url, users: 600, days: 120, seed: 3, endAt: END_AT, sessionsPerUser: 12, shards: 1 });
   const refreshPool = createPgPool(url, { max: 1 });
   await refreshDue(refreshPool, { worker: 'test' });
