@@ -21,7 +21,7 @@ const RUNS = Number(process.env.PROPERTY_RUNS ?? 100);
 const instant = fc
   .integer({ min: 0, max: (Date.parse('2026-04-12T12:00:00Z') - Date.parse('2026-03-01T12:00:00Z')) / 60_000 })
   .map((minutes) => new Date(Date.parse('2026-03-01T12:00:00Z') + minutes * 60_000).toISOString());
-const sessionNo = fc.integer({ min: 1, max: 12 });
+const sessionNo = fc.integer({ min: 1, max: 4 });
 const status = fc.constantFrom('completed', 'completed', 'abandoned', 'failed', 'in_progress');
 
 const operation = fc.oneof(

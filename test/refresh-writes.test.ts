@@ -199,3 +199,34 @@ t.test('the distinct-user rollups are recomputed for days whose active users cha
   t.same(await marker(), [{ dau: 2 }], 'the windows from that day on were recomputed: users 1 and 3');
   t.same(await differences(client), [], 'stored aggregates equal a recomputation');
 });
+
+t.test('the criteria are recomputed for days whose feedback reports may change, not for a session that keeps its day', async (t) => {
+  const { client } = await start(t);
+  await writesOf(client, REFRESH);
+  // A marker the refresh can only remove by recomputing: 15 January's
+  // stored fluency, set wrong behind its back.
+  await client.query(`update analytics.daily_criteria_scores set reports = 99 where day = '2026-01-15' and criterion = 'fluency'`);
+  const marker = async () => (await client.query<{ reports: number; score_sum: string }>(
+    `select reports, score_sum::text from analytics.daily_criteria_scores where day = '2026-01-15' and criterion = 'fluency'`)).rows;
+
+  // Session 6 (15 January, with a report) is abandoned after all, ends
+  // later and moves to another user: its report stays on its day.
+  await client.query(`update public.sessions set completion_status = 'abandoned', duration_seconds = 1800, user_id = $2 where id = $1`,
+                     [id('session', 6), id('user', 2)]);
+  const sessionOnly = await writesOf(client, REFRESH);
+  t.same(sessionOnly['analytics.daily_criteria_scores'], NONE, 'no criteria row written');
+  t.same(await marker(), [{ reports: 99, score_sum: '4' }], 'the day\'s criteria were not recomputed');
+  t.ok(sessionOnly['analytics.daily_user_activity'].updated + sessionOnly['analytics.daily_user_activity'].inserted > 0, 'the session rollups were');
+
+  // Its report is corrected: the day's criteria are recomputed.
+  await client.query(`update public.feedback_reports set criteria_scores = criteria_scores || '{"fluency": 5}' where session_id = $1`, [id('session', 6)]);
+  await writesOf(client, REFRESH);
+  t.same(await marker(), [{ reports: 1, score_sum: '5' }], 'recomputed after a report changed');
+
+  // The session moves to 10:30 the same day: a move recomputes them too.
+  await client.query(`update analytics.daily_criteria_scores set reports = 99 where day = '2026-01-15' and criterion = 'fluency'`);
+  await client.query(`update public.sessions set started_at = started_at + interval '30 minutes' where id = $1`, [id('session', 6)]);
+  await writesOf(client, REFRESH);
+  t.same(await marker(), [{ reports: 1, score_sum: '5' }], 'recomputed after a session moved');
+  t.same(await differences(client), [], 'stored aggregates equal a recomputation');
+});
