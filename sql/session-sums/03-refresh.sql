@@ -101,6 +101,10 @@ begin
     order by d);
 
   if cardinality(v_days) > 0 then
+    -- A long range (a backfill chunk, a rebuild) recomputes the snapshots of
+    -- every user active in it (below), not only of those whose rows changed.
+    v_all_users := cardinality(v_days) > 31;
+
     -- The four session rollups from one pass over the raw sessions. Each
     -- *_diff holds the keys whose stored row must go ('delete'), come
     -- ('insert') or take new values ('update'), with the new values; the
@@ -233,11 +237,13 @@ begin
     -- values. Their snapshots are recomputed below; a user whose rows are
     -- all unchanged has unchanged snapshots. Days whose set of active users
     -- changed (a row came or went): the distinct-user rollups below move
-    -- only with those.
-    select coalesce(array_agg(distinct d.user_id), '{}'),
-           coalesce(array_agg(distinct d.day) filter (where d.change <> 'update'), '{}')
-    into v_users, v_member_days
-    from user_diff d;
+    -- only with those. Hashed, not sorted (an aggregate's DISTINCT sorts):
+    -- a rebuild's diff holds every user-day, and needs no list of users.
+    select (select coalesce(array_agg(x.user_id), '{}')
+            from (select distinct d.user_id from user_diff d where not v_all_users) x),
+           (select coalesce(array_agg(x.day), '{}')
+            from (select distinct d.day from user_diff d where d.change <> 'update') x)
+    into v_users, v_member_days;
 
     if cardinality(v_criteria_days) > 0 then
       with criteria_diff as materialized (
@@ -357,7 +363,6 @@ begin
     -- in chunks costs the same as one pass over the whole history. The
     -- recomputation reads only snapshots before that day, which nothing here
     -- writes.
-    v_all_users := cardinality(v_days) > 31;
     if v_all_users then
       v_users := array(select distinct a.user_id from analytics.daily_user_activity a
                        where a.day between v_days[1] and v_through);
