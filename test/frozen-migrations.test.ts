@@ -58,6 +58,11 @@ const RELEASED: Record<string, string> = {
   'migrations/0011_reads-at-the-floor.js': '9fc7958356e615d1ba144951eb0e45d839207d5ec0fc0b979ea454fdd6d5566f',
   'sql/read-floor/01-reports.sql': '36fc7975a149dcda4c2d00850d24d8294c6a304df95fcece8ed6c302ecb603a6',
   'sql/read-floor/02-compute-signups.sql': 'e95e72b4a3097787426245ea2fd1826e9ff8ee8244774db4657bef2a2239b8c0',
+  'migrations/0012_session-updates-keep-criteria.js': '09f1df07ef9bc7d1aab5cc0e2ef53ddfb23da3323f732429ce7c35e8b245e9e9',
+  'sql/session-sums/01-log.sql': '154dec45452753f7266a5423d2a79bab3ab397a5b261a4c6e934366b3f326737',
+  'sql/session-sums/02-capture.sql': '84cd5b7ce303c79fc90e410481a7aa0c2880477b91146419fce98da6a2799dd0',
+  'sql/session-sums/03-refresh.sql': '3d83e0e329517766d07f29f1676d950fbb7404298ca8717c487bf7cef50eaa91',
+  'sql/session-sums/down.sql': '5fb528d7ff16773d4ab768e61dead0ec5c342476d13f5f94f354345f67a70f26',
 };
 
 t.test('no released migration or SQL file it applies has changed', async (t) => {
