@@ -61,6 +61,23 @@ t.test('an update that changes no column a metric reads logs nothing', async (t)
   t.equal(await logRows(pool), 1, 'a real change logs one row');
 });
 
+t.test('only a session update that keeps its id and started_at is logged as leaving reports unchanged', async (t) => {
+  const { pool, add } = await start(t, [{ n: 1, startedAt: '2026-03-05T10:00:00Z' }, { n: 2, startedAt: '2026-03-06T10:00:00Z' }]);
+  await add.reports([{ session: 1, scoreRaw: 300, criteria: { fluency: 4 } }]);
+  await pool.query(sql.unsafe`delete from analytics.invalidation_log`);
+  const flags = () => pool.anyFirst(sql.type(z.object({ reports_unchanged: z.boolean() }))`
+    select reports_unchanged from analytics.invalidation_log order by at, reports_unchanged`);
+  await pool.query(sql.unsafe`update public.sessions set completion_status = 'abandoned', duration_seconds = 900 where id = ${id('session', 1)}`);
+  t.same(await flags(), [true], 'status and duration: its reports stay on their day');
+  await pool.query(sql.unsafe`delete from analytics.invalidation_log`);
+  await pool.query(sql.unsafe`update public.sessions set started_at = '2026-03-05T11:00:00Z' where id = ${id('session', 1)}`);
+  t.same(await flags(), [false, false], 'a move: both instants, reports may move');
+  await pool.query(sql.unsafe`delete from analytics.invalidation_log`);
+  await pool.query(sql.unsafe`update public.feedback_reports set score_raw = 310`);
+  await pool.query(sql.unsafe`delete from public.sessions where id = ${id('session', 2)}`);
+  t.same(await flags(), [false, false], 'a report\'s change and a deleted session: reports changed');
+});
+
 t.test('a multi-row statement and COPY are captured, a bulk load in few rows', async (t) => {
   const { url, pool, main } = await start(t, []);
   await pool.query(sql.unsafe`
