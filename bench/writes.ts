@@ -5,8 +5,10 @@
 // analytics_capture_* triggers of each platform table disabled, so both arms
 // share the data, the indexes and the caches; the arms are interleaved
 // (A B A B …) so that drift (autovacuum, checkpoints, a noisy neighbour)
-// falls on both. Everything the case writes to the platform tables is
-// removed again, and every trigger is re-enabled, even on failure.
+// falls on both. The package's index on users (created_at), migration 0013,
+// is measured the same way: signups with it and with it dropped, triggers on
+// in both. Everything the case writes to the platform tables is removed
+// again, and every trigger and the index are put back, even on failure.
 import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,6 +28,9 @@ const TRIGGERS = ['insert', 'update', 'delete', 'truncate'].map((op) => `analyti
 // of the run: far more than one run uses (a run that empties its pool is an
 // error, not a number).
 const MADE_PER_SECOND = 10_000;
+const USERS_INDEX = 'analytics_users_created_at_idx';
+// The address of every user the case signs up, so that it can remove them.
+const BENCH_EMAIL = '@bench-writes.invalid';
 
 /** pgbench's path, or undefined when it is not on PATH. */
 export function findPgbench(): string | undefined {
@@ -80,6 +85,11 @@ from bench_writes.made where n = :n;\n`,
       title: 'UPDATE updated_at only (no metric reads it)',
       text: `${pick('recent')}update public.sessions set updated_at = now() where id = (select id from bench_writes.recent where n = :n);\n`,
     },
+    insertUser: {
+      title: 'INSERT one user (a signup)',
+      text: `insert into public.users (id, email, created_at, profession)
+values (gen_random_uuid(), gen_random_uuid() || '${BENCH_EMAIL}', now(), 'nurse');\n`,
+    },
     deleteSession: {
       title: 'DELETE one session',
       text: `${nextN}delete from public.sessions where id = (select id from bench_writes.made where n = :n);\n`,
@@ -96,7 +106,7 @@ insert into bench_writes.log_copy (source, at) select 'activity', started_at fro
 }
 type ScriptName = keyof ReturnType<typeof scripts>;
 const usesMade = (script: ScriptName) => script === 'insertReport' || script === 'deleteSession';
-type Arm = { script: ScriptName; triggers: boolean };
+type Arm = { script: ScriptName; triggers: boolean; usersIndex?: boolean };
 
 export async function writeCases(pool: DatabasePool, databaseUrl: string, pgbench: string): Promise<Measurement[]> {
   if (!Number.isInteger(SECONDS) || SECONDS < 1) throw new Error(`bench writes: BENCH_WRITES_SECONDS must be a whole number of seconds, not "${process.env.BENCH_WRITES_SECONDS}"`);
@@ -122,6 +132,8 @@ export async function writeCases(pool: DatabasePool, databaseUrl: string, pgbenc
     await pool.query(sql.unsafe`update public.sessions s set completion_status = p.status
       from (select id, status from bench_writes.recent union all select id, status from bench_writes.older) p
       where s.id = p.id and s.completion_status <> p.status`);
+    await pool.query(sql.unsafe`delete from public.users where email like ${'%' + BENCH_EMAIL}`);
+    await pool.query(sql.unsafe`create index if not exists ${sql.identifier([USERS_INDEX])} on public.users (created_at)`);
     await pool.query(sql.unsafe`truncate bench_writes.made, bench_writes.log_copy`);
   };
   const exists = (table: string) => pool.oneFirst(sql.type(z.object({ ok: z.boolean() }))`select to_regclass(${table}) is not null as ok`);
@@ -208,12 +220,13 @@ export async function writeCases(pool: DatabasePool, databaseUrl: string, pgbenc
         insert into bench_writes.made (n, id) select row_number() over (), id from copied`);
     }
     await pool.query(sql.unsafe`select analytics.refresh_pending()`);
-    await pool.query(sql.unsafe`vacuum public.sessions, public.feedback_reports, analytics.invalidation_log, bench_writes.made`);
+    await pool.query(sql.unsafe`vacuum public.sessions, public.feedback_reports, public.users, analytics.invalidation_log, bench_writes.made`);
     await pool.query(sql.unsafe`checkpoint`);
   };
 
   const measureArm = async (arm: Arm) => {
     await settle(arm.script);
+    if (arm.usersIndex === false) await pool.query(sql.unsafe`drop index ${sql.identifier(['public', USERS_INDEX])}`);
     await setTriggers(arm.triggers);
     return pgbenchRun(arm.script, ['-T', String(SECONDS)]);
   };
@@ -282,6 +295,12 @@ export async function writeCases(pool: DatabasePool, databaseUrl: string, pgbenc
           (script === 'insertSession' ? '; the package\'s index analytics_sessions_started_at_idx exists in both arms, so its cost is not in this ratio' : ''),
       });
     }
+    const signup = await compare({ script: 'insertUser', triggers: true, usersIndex: true }, { script: 'insertUser', triggers: true, usersIndex: false });
+    measurements.push({
+      name: `write: ${all.insertUser.title}, the package's index on users (created_at) present / dropped`,
+      value: range(signup),
+      note: `median ${Math.round(signup.a)} tps with vs ${Math.round(signup.b)} without (capture triggers on in both); ${runs}`,
+    });
     const lower = await compare({ script: 'updateWithLogRow', triggers: false }, { script: 'updateRecent', triggers: false });
     measurements.push({
       name: 'lower bound: UPDATE completion_status + INSERT of one row into a copy of the log, one statement, no trigger, vs the plain UPDATE',

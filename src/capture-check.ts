@@ -1,7 +1,8 @@
 // What `doctor` checks of the change capture once the package is installed:
 // a trigger that is missing, disabled or not enabled ALWAYS loses changes
 // silently, and a missing or invalid index makes refreshes scan the platform's
-// sessions. One line per problem, each naming what to run.
+// sessions (or reports reaching today scan its users). One line per problem,
+// each naming what to run.
 import { z } from 'zod';
 import { sql, type DatabasePool } from 'slonik';
 import { SOURCE_SCHEMA } from './contract.ts';
@@ -13,6 +14,8 @@ export const CAPTURE_TRIGGERS = ['analytics_capture_insert', 'analytics_capture_
 const INDEXES = {
   'public.analytics_sessions_started_at_idx':
     'CREATE INDEX CONCURRENTLY analytics_sessions_started_at_idx ON public.sessions (started_at)',
+  'public.analytics_users_created_at_idx':
+    'CREATE INDEX CONCURRENTLY analytics_users_created_at_idx ON public.users (created_at)',
   'analytics.invalidation_log_source_at_idx':
     'CREATE INDEX CONCURRENTLY invalidation_log_source_at_idx ON analytics.invalidation_log (source, at)',
 } as const;

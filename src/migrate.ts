@@ -3,9 +3,9 @@
 // survives it:
 // - the server version and the source contract are checked before anything
 //   changes;
-// - the one index the package adds to a platform table is built CONCURRENTLY
+// - the indexes the package adds to platform tables are built CONCURRENTLY
 //   beforehand, outside any transaction (writers go on meanwhile), so the
-//   migration itself finds it and builds nothing;
+//   migrations themselves find them and build nothing;
 // - every migration statement runs under lock_timeout: DDL on a platform
 //   table (CREATE/DROP TRIGGER) that waits for a long transaction would make
 //   every later writer queue behind it. After the timeout the whole
@@ -30,9 +30,13 @@ export const MIGRATIONS_TABLE = 'schema_migrations';
 export const DEFAULT_LOCK_TIMEOUT_MS = 5_000;
 export const DEFAULT_LOCK_RETRIES = 3;
 
-// The index the package adds to the platform (also created, IF NOT EXISTS,
-// by the frozen migration 0002, which then finds it).
-const SESSIONS_INDEX = 'analytics_sessions_started_at_idx';
+// The indexes the package adds to the platform, each also created, IF NOT
+// EXISTS, by a frozen migration (sessions: 0002, users: 0013), which then
+// finds it.
+const PLATFORM_INDEXES = [
+  { name: 'analytics_sessions_started_at_idx', table: 'sessions', column: 'started_at' },
+  { name: 'analytics_users_created_at_idx', table: 'users', column: 'created_at' },
+] as const;
 
 export type MigrateOptions = {
   readonly databaseUrl: string;
@@ -65,7 +69,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     await client.query(`select pg_catalog.set_config('lock_timeout', $1, false)`, [`${lockTimeoutMs}ms`]);
     const retrying = <T>(attempt: () => Promise<T>) => withLockRetries(client, options.databaseUrl, lockTimeoutMs, attempts, log, attempt);
     if (direction === 'up') {
-      await retrying(() => buildSessionsIndex(client, log));
+      for (const index of PLATFORM_INDEXES) await retrying(() => buildPlatformIndex(client, index, log));
       // an upgrade refuses a mismatched zone before it changes anything
       if (options.timezone !== undefined && (await hasTimezoneState(client))) await adoptReportingTimezone(client, options.timezone);
     }
@@ -147,25 +151,29 @@ async function withLockRetries<T>(
 }
 
 /**
- * CREATE INDEX CONCURRENTLY, outside any transaction, when the platform has a
- * sessions table without the index. A build that failed before (timed out,
+ * CREATE INDEX CONCURRENTLY, outside any transaction, when the platform has
+ * the table but not the index. A build that failed before (timed out,
  * cancelled) leaves an INVALID index behind: dropped concurrently, rebuilt.
  */
-async function buildSessionsIndex(client: pg.Client, log: (line: string) => void): Promise<void> {
-  const { rows } = await client.query<{ sessions: boolean; valid: boolean | null }>(
-    `select pg_catalog.to_regclass('public.sessions') is not null as sessions,
+async function buildPlatformIndex(
+  client: pg.Client,
+  { name, table, column }: (typeof PLATFORM_INDEXES)[number],
+  log: (line: string) => void,
+): Promise<void> {
+  const { rows } = await client.query<{ present: boolean; valid: boolean | null }>(
+    `select pg_catalog.to_regclass($1) is not null as present,
             (select i.indisvalid from pg_catalog.pg_index i
-             where i.indexrelid = pg_catalog.to_regclass($1)) as valid`,
-    [`public.${SESSIONS_INDEX}`],
+             where i.indexrelid = pg_catalog.to_regclass($2)) as valid`,
+    [`public.${table}`, `public.${name}`],
   );
   const state = rows[0]!;
-  if (!state.sessions || state.valid === true) return;
+  if (!state.present || state.valid === true) return;
   if (state.valid === false) {
-    log(`migrate: dropping the invalid index public.${SESSIONS_INDEX} left by an interrupted build`);
-    await client.query(`drop index concurrently if exists public.${SESSIONS_INDEX}`);
+    log(`migrate: dropping the invalid index public.${name} left by an interrupted build`);
+    await client.query(`drop index concurrently if exists public.${name}`);
   }
-  log(`migrate: building index public.${SESSIONS_INDEX} concurrently (writers are not blocked)`);
-  await client.query(`create index concurrently if not exists ${SESSIONS_INDEX} on public.sessions (started_at)`);
+  log(`migrate: building index public.${name} concurrently (writers are not blocked)`);
+  await client.query(`create index concurrently if not exists ${name} on public.${table} (${column})`);
 }
 
 async function hasTimezoneState(client: pg.Client): Promise<boolean> {

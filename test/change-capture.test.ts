@@ -183,14 +183,17 @@ t.test('doctor names a missing or disabled trigger and a missing index, each wit
   await pool.query(sql.unsafe`alter table public.sessions disable trigger analytics_capture_update`);
   await pool.query(sql.unsafe`alter table public.subscriptions enable trigger analytics_capture_insert`);
   await pool.query(sql.unsafe`drop index public.analytics_sessions_started_at_idx`);
+  await pool.query(sql.unsafe`drop index public.analytics_users_created_at_idx`);
   t.same(await findCaptureProblems(pool), [
     'trigger analytics_capture_update on public.sessions is disabled: run ALTER TABLE public.sessions ENABLE ALWAYS TRIGGER analytics_capture_update',
     'trigger analytics_capture_insert on public.subscriptions is not enabled ALWAYS (replica-role writes skip it): run ALTER TABLE public.subscriptions ENABLE ALWAYS TRIGGER analytics_capture_insert',
     'trigger analytics_capture_truncate on public.users is missing, so changes are lost: run SELECT analytics.install_capture_triggers()',
     'index public.analytics_sessions_started_at_idx is missing: run CREATE INDEX CONCURRENTLY analytics_sessions_started_at_idx ON public.sessions (started_at)',
+    'index public.analytics_users_created_at_idx is missing: run CREATE INDEX CONCURRENTLY analytics_users_created_at_idx ON public.users (created_at)',
   ]);
   await pool.query(sql.unsafe`select analytics.install_capture_triggers()`);
   await pool.query(sql.unsafe`create index analytics_sessions_started_at_idx on public.sessions (started_at)`);
+  await pool.query(sql.unsafe`create index analytics_users_created_at_idx on public.users (created_at)`);
   t.same(await findCaptureProblems(pool), [], 'what doctor said to run puts it right');
 });
 

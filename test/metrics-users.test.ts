@@ -327,6 +327,35 @@ t.test('retention: signup-week cohorts, a user retained at offset k when active 
   await assertSameOnceStored(t, pool, read, expected, { from: '2026-01-01', to: '2026-01-31', partlyThrough: '2026-01-14' });
 });
 
+t.test('retention of a week stored in part: a user seen stored and live counts once, one seen only live is added, a live signup joins its cohort', async (t) => {
+  const { pool } = await createTestDatabase(t);
+  const add = fixtures(pool);
+  await add.users([
+    { n: 1, createdAt: '2026-01-05T08:00:00Z' }, // cohort of 5 January
+    { n: 2, createdAt: '2026-01-06T08:00:00Z' }, // cohort of 5 January
+    { n: 3, createdAt: '2026-01-13T08:00:00Z' }, // cohort of 12 January, signs up on a stored day
+    { n: 4, createdAt: '2026-01-15T08:00:00Z' }, // cohort of 12 January, signs up on a live day
+  ]);
+  await add.scenarios([{ n: 1 }]);
+  await add.sessions([
+    { n: 1, user: 1, scenario: 1, startedAt: '2026-01-13T10:00:00Z' }, // user 1, week 1, a stored day…
+    { n: 2, user: 1, scenario: 1, startedAt: '2026-01-16T10:00:00Z' }, // …and a live one: once
+    { n: 3, user: 2, scenario: 1, startedAt: '2026-01-15T10:00:00Z' }, // user 2, week 1, live only
+    { n: 4, user: 3, scenario: 1, startedAt: '2026-01-14T10:00:00Z' }, // user 3, week 0, stored
+    { n: 5, user: 4, scenario: 1, startedAt: '2026-01-15T09:00:00Z' }, // user 4, week 0, live
+    { n: 6, user: 3, scenario: 1, startedAt: '2026-01-17T10:00:00Z' }, // user 3 again, live: once
+  ]);
+  const expected = [
+    { cohort: '2026-01-05', cohort_size: 2, week_offset: 0, retained: 0, rate: '0.0000' },
+    { cohort: '2026-01-05', cohort_size: 2, week_offset: 1, retained: 2, rate: '1.0000' }, // users 1 and 2
+    { cohort: '2026-01-12', cohort_size: 2, week_offset: 0, retained: 2, rate: '1.0000' }, // users 3 and 4
+  ];
+  const read = async () => retention(pool, '2026-01-05', '2026-01-18');
+  t.same(await read(), expected, 'before a refresh');
+  // stored through Wednesday 14th, the week of the 12th has stored and live days
+  await assertSameOnceStored(t, pool, read, expected, { from: '2026-01-01', to: '2026-01-31', partlyThrough: '2026-01-14' });
+});
+
 t.test('retention widens a range that ends mid-week to the whole cohort week', async (t) => {
   const { pool } = await createTestDatabase(t);
   const add = fixtures(pool);

@@ -35,8 +35,9 @@ t.test('a writer holding a lock: migrate gives up on one line, and writers queue
   const holder = await connect(t, url, 'platform writer');
   const queued = await connect(t, url, 'another platform writer');
   const observer = await connect(t, url, 'observer');
-  // the index exists already (as the README advises): the wait is the migration's own DDL
+  // the indexes exist already (as the README advises): the wait is the migration's own DDL
   await observer.query('create index analytics_sessions_started_at_idx on public.sessions (started_at)');
+  await observer.query('create index analytics_users_created_at_idx on public.users (created_at)');
   await holder.query('begin');
   await holder.query('lock table public.sessions in row exclusive mode');
 
@@ -62,7 +63,7 @@ t.test('a writer holding a lock: migrate gives up on one line, and writers queue
   t.match(await migrate({ databaseUrl: url, lockTimeoutMs: 300 }), { applied: { length: MIGRATIONS } }, 'it goes through once the writer has committed');
 });
 
-t.test('the sessions index is built concurrently: writers go on while the build waits', async (t) => {
+t.test('the platform indexes are built concurrently: writers go on while the build waits', async (t) => {
   const { url } = await createTestDatabase(t, 'platform');
   const holder = await connect(t, url, 'platform writer');
   const writer = await connect(t, url, 'another platform writer');
@@ -77,8 +78,9 @@ t.test('the sessions index is built concurrently: writers go on while the build 
   t.pass('a writer got through while the index build waited for an older transaction');
   await holder.query('commit');
   t.match(await migrating, { applied: { length: MIGRATIONS } });
-  const { rows } = await observer.query(`select indisvalid as valid from pg_index where indexrelid = 'public.analytics_sessions_started_at_idx'::regclass`);
-  t.same(rows, [{ valid: true }]);
+  const { rows } = await observer.query(`select indexrelid::regclass::text as index, indisvalid as valid from pg_index
+    where indexrelid in ('public.analytics_sessions_started_at_idx'::regclass, 'public.analytics_users_created_at_idx'::regclass) order by 1`);
+  t.same(rows, [{ index: 'analytics_sessions_started_at_idx', valid: true }, { index: 'analytics_users_created_at_idx', valid: true }]);
 });
 
 t.test('an index build that timed out leaves an invalid index; the retry drops it and builds it again', async (t) => {
@@ -104,6 +106,7 @@ t.test('an index build that timed out leaves an invalid index; the retry drops i
     /^migrate: attempt 1 of 4 waited 300 ms for older transactions to end .*held by pid \d+ \(platform writer/,
     /dropping the invalid index public\.analytics_sessions_started_at_idx/,
     /building index public\.analytics_sessions_started_at_idx concurrently/,
+    /building index public\.analytics_users_created_at_idx concurrently/,
   ]);
   const { rows } = await observer.query(`select indisvalid as valid from pg_index where indexrelid = 'public.analytics_sessions_started_at_idx'::regclass`);
   t.same(rows, [{ valid: true }]);
