@@ -14,7 +14,8 @@
 //   daily_user_activity during one rebuild of each side (a plain REFRESH
 //   locks readers out of the view it rebuilds);
 // - reads of a year: each report function against the same report as one
-//   query over the views (bench/peer/reads/<report>.sql).
+//   query over the views (bench/peer/reads/<report>.sql), the two called in
+//   turn, best of 15 each.
 // The views' rows are checked against the rollups, and each read's result
 // against the function's, before times are compared: a difference aborts
 // the bench. Repetitions: BENCH_REPS (default 3). On changed days the peer
@@ -32,7 +33,7 @@ import { emptyRollups, formatSpread, type Measurement, type Spread, spreadOf, ti
 const PEER_DIR = new URL('./peer/', import.meta.url);
 const CHANGED_DAYS = [1, 7, 30] as const;
 const SESSIONS_CHANGED_PER_DAY = 1000;
-const READ_RUNS = 5;
+const READ_RUNS = 15;
 const READER_INTERVAL_MS = 100;
 
 /** A placeholder's value: a literal (quoted where it is substituted) or SQL text. */
@@ -341,10 +342,16 @@ async function readValues(db: CommonQueryMethods, settings: Settings): Promise<V
 
 async function reads(db: CommonQueryMethods, settings: Settings): Promise<Measurement[]> {
   const values = await readValues(db, settings);
-  const best = async (text: string) => {
-    const times: number[] = [];
-    for (let run = 0; run < READ_RUNS; run += 1) times.push(await timed(() => db.query(unsafeText(text))));
-    return Math.min(...times);
+  // The two sides alternate (package, peer, package, …), so that drift on a
+  // shared machine falls on both: reads of a few milliseconds moved by 1.5×
+  // between two blocks of five in one run.
+  const best = async (ours: string, theirs: string) => {
+    const times: [number[], number[]] = [[], []];
+    for (let run = 0; run < READ_RUNS; run += 1) {
+      times[0].push(await timed(() => db.query(unsafeText(ours))));
+      times[1].push(await timed(() => db.query(unsafeText(theirs))));
+    }
+    return times.map((side) => Math.min(...side)) as [number, number];
   };
   const measurements: Measurement[] = [];
   for (const read of READS) {
@@ -352,11 +359,11 @@ async function reads(db: CommonQueryMethods, settings: Settings): Promise<Measur
     const call = render(read.call, all);
     const peer = render(peerFile(`reads/${read.file}.sql`), all);
     await assertSameRows(db, `read ${read.name}`, call, peer);
-    const [pkg, own] = [await best(call), await best(peer)];
+    const [pkg, own] = await best(call, peer);
     measurements.push({
       name: `peer: read ${read.name}, one year`,
       value: `${(pkg / own).toFixed(2)}× (package ÷ peer)`,
-      note: `package ${(pkg * 1000).toFixed(1)} ms, peer ${(own * 1000).toFixed(1)} ms, best of ${READ_RUNS}`,
+      note: `package ${(pkg * 1000).toFixed(1)} ms, peer ${(own * 1000).toFixed(1)} ms, best of ${READ_RUNS} each, interleaved`,
     });
   }
   return measurements;

@@ -63,6 +63,11 @@ const RELEASED: Record<string, string> = {
   'sql/session-sums/02-capture.sql': '84cd5b7ce303c79fc90e410481a7aa0c2880477b91146419fce98da6a2799dd0',
   'sql/session-sums/03-refresh.sql': '3d83e0e329517766d07f29f1676d950fbb7404298ca8717c487bf7cef50eaa91',
   'sql/session-sums/down.sql': '5fb528d7ff16773d4ab768e61dead0ec5c342476d13f5f94f354345f67a70f26',
+  'migrations/0013_reads-reaching-today.js': 'e32900f1e1229d0f1fd5cfae1e1171fddb4e909b7f3b4ac5706cc114b1cee308',
+  'sql/read-today/01-signups-index.sql': '76e708e89d6568498694106b1eb7c83cdd79feec4526a150107578cb980f61f7',
+  'sql/read-today/02-retention.sql': '784175ba31c98e70964c087d2369e7005af591c0e52e8aec3f174473dd4a4b9b',
+  'sql/read-today/03-user-activity.sql': 'db6c75eea811c63f484f1c31c1fa40a5a48e465ef3b6525b5d2a1658e2719b27',
+  'sql/read-today/down.sql': 'deca4eb63e472d23a07c76da5959f0c1add831e43a3b63efe50b89e56d3c3bfc',
 };
 
 t.test('no released migration or SQL file it applies has changed', async (t) => {
