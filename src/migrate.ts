@@ -20,6 +20,7 @@ import { PgErrorCode, toConnectionError } from './db/connection-errors.ts';
 import { describeLockWait, watchLockWaits } from './db/lock-wait.ts';
 import { assertSupportedServer } from './db/server-version.ts';
 import { ContractError, StateError } from './errors.ts';
+import { pendingDays, type PendingDays } from './pending-days.ts';
 import { adoptReportingTimezone } from './timezone.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -52,7 +53,12 @@ export type MigrateOptions = {
   readonly log?: (line: string) => void;
 };
 
-export type MigrateResult = { readonly direction: 'up' | 'down'; readonly applied: readonly string[] };
+export type MigrateResult = {
+  readonly direction: 'up' | 'down';
+  readonly applied: readonly string[];
+  /** After `up`: the days a refresh has yet to store (null after `down`, or before migration 0014). */
+  readonly pending: PendingDays | null;
+};
 
 export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   const direction = options.direction ?? 'up';
@@ -91,7 +97,8 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     );
     // only a configured zone is chosen here: the first refresh confirms the default
     if (direction === 'up' && options.timezone !== undefined) await adoptReportingTimezone(client, options.timezone);
-    return { direction, applied: ran.map((migration) => migration.name) };
+    const pending = direction === 'up' ? await pendingDays(client) : null;
+    return { direction, applied: ran.map((migration) => migration.name), pending };
   } catch (error) {
     throw toConnectionError(error, options.databaseUrl) ?? error;
   } finally {

@@ -202,7 +202,7 @@ t.test('a stopped standby: reads go to the primary at once, with one line, and r
 
 t.test('everything that writes uses the primary: migrate and refresh work with a standby configured', async (t) => {
   const { analytics } = await overPair(t);
-  t.same(await analytics.migrate(), { direction: 'up', applied: [] });
+  t.match(await analytics.migrate(), { direction: 'up', applied: [], pending: { days: Number } });
   t.ok(Array.isArray(await analytics.refresh()));
   const standby = new pg.Client({ connectionString: standbyUrl });
   await standby.connect();

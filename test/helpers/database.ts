@@ -49,17 +49,23 @@ async function createPlatformTables(url: string): Promise<void> {
   });
 }
 
+export type TestDatabaseOptions = {
+  /** "Now" for every connection to the database, the package's included (analytics.clock, an ISO timestamp). */
+  readonly clock?: string;
+};
+
 /**
  * A fresh database for this test (file), dropped at teardown. Set
  * KEEP_FAILED_TEST_DB=1 to keep the database of a failing test for inspection.
  */
-export async function createTestDatabase(t: Test, starting: Starting = 'migrated'): Promise<TestDatabase> {
+export async function createTestDatabase(t: Test, starting: Starting = 'migrated', options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   // tap runs each test file in its own process: name databases after the file
   const file = path.basename(process.argv[1] ?? 'test', '.test.ts').replace(/\W+/g, '_').slice(0, 30);
   const name = `t_${file}_${randomBytes(4).toString('hex')}`.toLowerCase();
   const template = starting === 'migrated' ? process.env.PRAXIS_TEST_TEMPLATE : undefined;
   const url = await ensureDatabase(adminUrl(), name, template);
   if (starting === 'platform') await createPlatformTables(url);
+  if (options.clock !== undefined) await setDatabaseClock(name, options.clock);
   const pool = await createDatabasePool(url, { maximumPoolSize: 4 });
   t.teardown(async () => {
     await pool.end();
@@ -70,4 +76,15 @@ export async function createTestDatabase(t: Test, starting: Starting = 'migrated
     await dropDatabase(adminUrl(), name);
   });
   return { url, pool };
+}
+
+// Set before the test's first connection: a database's settings reach only
+// the sessions that start after them.
+async function setDatabaseClock(name: string, clock: string): Promise<void> {
+  const pool = await createDatabasePool(adminUrl(), { maximumPoolSize: 1 });
+  try {
+    await pool.query(sql.unsafe`alter database ${sql.identifier([name])} set analytics.clock = ${sql.literalValue(clock)}`);
+  } finally {
+    await pool.end();
+  }
 }

@@ -5,7 +5,9 @@ import { findCaptureProblems } from '../../capture-check.ts';
 import { findContractProblems, SOURCE_SCHEMA } from '../../contract.ts';
 import { createDatabasePool } from '../../db/pool.ts';
 import { describeServer, unsupportedServer } from '../../db/server-version.ts';
+import { withPgClient } from '../../db/sql-file.ts';
 import { ContractError, StateError } from '../../errors.ts';
+import { describePendingDays, pendingDays } from '../../pending-days.ts';
 import { requireDatabaseUrl } from '../database-url.ts';
 import { parseFlags } from '../options.ts';
 
@@ -14,11 +16,13 @@ export const doctorHelp = `doctor
     the source contract (README): lists every
     missing table, missing column and wrong type; once migrated, also every
     missing or disabled capture trigger and missing index, each on its own
-    line with what to run; exits 1 when any.`;
+    line with what to run; exits 1 when any. Says which days of history are
+    not stored yet and how to store them (not a failure).`;
 
 export async function doctorCommand(argv: readonly string[], config: Config): Promise<void> {
   parseFlags(argv, {});
-  const pool = await createDatabasePool(requireDatabaseUrl(config), { maximumPoolSize: 1 });
+  const url = requireDatabaseUrl(config);
+  const pool = await createDatabasePool(url, { maximumPoolSize: 1 });
   try {
     const version = await pool.oneFirst(sql.type(z.object({ version: z.number() }))`
       select pg_catalog.current_setting('server_version_num')::int as version`);
@@ -30,6 +34,8 @@ export async function doctorCommand(argv: readonly string[], config: Config): Pr
     console.log(`doctor: schema ${SOURCE_SCHEMA} meets the source contract`);
     const capture = await findCaptureProblems(pool);
     for (const problem of capture) console.log(`doctor: ${problem}`);
+    const pending = await withPgClient(url, pendingDays);
+    if (pending) console.log(`doctor: ${describePendingDays(pending)}`);
     if (capture.length > 0) throw new StateError(`the change capture is incomplete (${capture.length} problem(s) above): changes may be lost`);
   } finally {
     await pool.end();

@@ -1,5 +1,6 @@
 import type { Config } from '../../config.ts';
 import { migrate } from '../../migrate.ts';
+import { describePendingDays } from '../../pending-days.ts';
 import { requireDatabaseUrl } from '../database-url.ts';
 import { flagValue, parseFlags, UsageError, wholeNumber } from '../options.ts';
 
@@ -8,7 +9,9 @@ export const migrateHelp = `migrate [up|down] [--count N]
     default 1). Checks the server version and the source contract first;
     builds the sessions index concurrently; every statement waits at most
     ANALYTICS_LOCK_TIMEOUT (default 5s) for a lock, and a migration that
-    timed out is rolled back and retried 3 times. Re-running is a no-op.`;
+    timed out is rolled back and retried 3 times. Re-running is a no-op.
+    Ends by saying which days of history are not stored yet, and the
+    refresh command that stores them.`;
 
 export async function migrateCommand(argv: readonly string[], config: Config): Promise<void> {
   const { values, positionals } = parseFlags(argv, { count: { type: 'string' } }, 1);
@@ -30,4 +33,5 @@ export async function migrateCommand(argv: readonly string[], config: Config): P
   } else {
     for (const name of result.applied) console.log(`migrate ${direction}: ${name}`);
   }
+  if (result.pending) console.log(`migrate: ${describePendingDays(result.pending)}`);
 }

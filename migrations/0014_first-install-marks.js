@@ -1,0 +1,20 @@
+// 0014: the first install is right in every zone. The marks an earlier
+// release wrote as UTC midnights are replaced (nothing stored) or completed
+// (stored signup days recounted) by marks that hold in any zone; a refresh
+// before anything is stored reaches yesterday in one pass; pending_days()
+// says what is not stored yet. Files in sql/first-install/, in order. Down re-applies due_buckets() of 0006
+// (sql/capture/04-buckets.sql), then drops pending_days().
+import { readFileSync } from 'node:fs';
+
+const read = (path) => readFileSync(new URL(`../sql/${path}`, import.meta.url), 'utf8');
+
+const FILES = ['01-due-buckets.sql', '02-marks.sql'];
+
+export const up = (pgm) => {
+  for (const file of FILES) pgm.sql(read(`first-install/${file}`));
+};
+
+export const down = (pgm) => {
+  pgm.sql(read('capture/04-buckets.sql'));
+  pgm.sql(read('first-install/down.sql'));
+};

@@ -1,0 +1,51 @@
+// The package's state as comparable text, for tests that require two
+// databases to end alike (an upgrade and a fresh install; up, down and up).
+import { z } from 'zod';
+import { sql, type DatabasePool } from 'slonik';
+
+/**
+ * Every object of schemas analytics and analytics_report with what defines
+ * it: columns and types, function bodies, settings and grants, view
+ * queries, indexes, comments; and the package's triggers on platform tables.
+ */
+export async function catalogOfAnalytics(pool: DatabasePool): Promise<readonly string[]> {
+  return pool.anyFirst(sql.type(z.object({ entry: z.string() }))`
+    with ns as (select oid, nspname, nspacl from pg_namespace where nspname in ('analytics', 'analytics_report'))
+    select format('schema %s: %s; acl %s', n.nspname, obj_description(n.oid, 'pg_namespace'), n.nspacl::text) as entry
+    from ns n
+    union all
+    select format('%s %s.%s: %s; acl %s; %s', c.relkind, n.nspname, c.relname, obj_description(c.oid, 'pg_class'), c.relacl::text,
+                  case when c.relkind in ('v', 'm') then pg_get_viewdef(c.oid)
+                       when c.relkind = 'i' then pg_get_indexdef(c.oid) end)
+    from pg_class c join ns n on n.oid = c.relnamespace
+    union all
+    select format('column %s.%s.%s %s%s: %s', n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
+                  case when a.attnotnull then ' not null' else '' end, col_description(c.oid, a.attnum))
+    from pg_attribute a join pg_class c on c.oid = a.attrelid join ns n on n.oid = c.relnamespace
+    where a.attnum > 0 and not a.attisdropped
+    union all
+    select format('function %s: %s; config %s; acl %s; body %s', p.oid::regprocedure, obj_description(p.oid, 'pg_proc'),
+                  p.proconfig::text, p.proacl::text, md5(pg_get_functiondef(p.oid)))
+    from pg_proc p join ns n on n.oid = p.pronamespace
+    union all
+    select format('trigger %s on %s: %s', tg.tgname, tg.tgrelid::regclass, pg_get_triggerdef(tg.oid))
+    from pg_trigger tg where tg.tgname like 'analytics%' and not tg.tgisinternal
+    order by 1
+  `);
+}
+
+/** What the rollups hold: each table of schema analytics that a refresh writes, as a digest of its sorted rows (without row ids and creation times). */
+export async function rollupContents(pool: DatabasePool): Promise<Record<string, string>> {
+  const tables = await pool.anyFirst(sql.type(z.object({ name: z.string() }))`
+    select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = 'analytics' and c.relkind = 'r'
+      and c.relname not in ('invalidation_log', 'refresh_runs', 'settings', 'schema_migrations')
+    order by 1`);
+  const contents: Record<string, string> = {};
+  for (const table of tables) {
+    contents[table] = await pool.oneFirst(sql.type(z.object({ digest: z.string() }))`
+      select format('%s rows, md5 %s', count(*), md5(coalesce(string_agg((to_jsonb(t) - 'id' - 'created_at')::text, E'\n' order by (to_jsonb(t) - 'id' - 'created_at')::text), '')))
+      as digest from ${sql.identifier(['analytics', table])} t`);
+  }
+  return contents;
+}
