@@ -68,6 +68,10 @@ const RELEASED: Record<string, string> = {
   'sql/read-today/02-retention.sql': '784175ba31c98e70964c087d2369e7005af591c0e52e8aec3f174473dd4a4b9b',
   'sql/read-today/03-user-activity.sql': '133fa3cb18a09a0ce682265fbaf08ca96f6799a90f820f84ea4989bfeff7bc3e',
   'sql/read-today/down.sql': '98744f0d6356cd50856c41e4272adc75081d3298ebdf9317a84c8b22737c180f',
+  'migrations/0014_first-install-marks.js': 'fd2b5f880d9feef5666daa9dbace6f6ff267564cb8863303bc18dd90a269428b',
+  'sql/first-install/01-due-buckets.sql': '35e71a174da4cc98e386bb27d335322471b698d94910bb1211d8b2118a1f0e6f',
+  'sql/first-install/02-marks.sql': 'c2cbc2864f6481db34805d1f4201f59307c03152eff37109ee982d47a61e7b0d',
+  'sql/first-install/down.sql': 'da58961a71d9547a7759fcde30745a9319136fafad4ad11b36983aa26010f497',
 };
 
 t.test('no released migration or SQL file it applies has changed', async (t) => {

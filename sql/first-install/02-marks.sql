@@ -22,12 +22,8 @@
 -- is rebuilt as the triggers would have written it had they been there when
 -- the platform's rows were written. A write committed meanwhile keeps its own
 -- mark, or is marked twice.
-with nothing_stored as (
-  delete from analytics.invalidation_log
-  where (select s.materialized_through from analytics.settings s) is null
-  returning 1
-)
-select count(*) from nothing_stored;
+delete from analytics.invalidation_log
+where (select s.materialized_through from analytics.settings s) is null;
 
 insert into analytics.invalidation_log (source, at)
 select distinct 'activity', date_bin('15 minutes', x.started_at, timestamptz '2000-01-01 00:00+00')

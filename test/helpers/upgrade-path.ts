@@ -34,7 +34,7 @@ async function platform(t: Test) {
 
 export function upgradeTests(t: Test, zones: readonly string[]): void {
   for (const zone of zones) {
-    t.test(`${zone}: an upgrade from every release ends where a fresh install does`, async (t) => {
+    void t.test(`${zone}: an upgrade from every release ends where a fresh install does`, async (t) => {
       const history = edgeHistory(zone);
       const fresh = await platform(t);
       await insertHistory(fresh.pool, history);
