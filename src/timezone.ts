@@ -5,6 +5,7 @@
 // the DBA's back. Only `praxis-analytics timezone set` changes it.
 import type pg from 'pg';
 import { z } from 'zod';
+import { withPoolClient } from './db/pg-pool.ts';
 import { StateError } from './errors.ts';
 import type { Queryable } from './scheduler/buckets.ts';
 
@@ -62,24 +63,24 @@ export async function adoptReportingTimezone(db: Queryable, configured: string |
  * Returns false when the zone already was `zone`.
  */
 export async function changeReportingTimezone(pool: pg.Pool, zone: string): Promise<boolean> {
-  const client = await pool.connect();
-  try {
-    await client.query(`set statement_timeout = 0`);
-    const { rows } = await client.query(`select analytics.set_reporting_timezone($1) as changed`, [zone]);
-    const changed = z.object({ changed: z.boolean() }).parse(rows[0]).changed;
-    if (changed) {
-      const { rows: tables } = await client.query(
-        `select c.oid::regclass::text as name from pg_catalog.pg_class c
-         where c.relnamespace = 'analytics'::regnamespace and c.relkind = 'r' order by 1`,
-      );
-      // VACUUM cannot run in a transaction: one statement per table
-      for (const { name } of z.array(z.object({ name: z.string() })).parse(tables)) {
-        await client.query(`vacuum (analyze) ${name}`);
+  return withPoolClient(pool, async (client) => {
+    try {
+      await client.query(`set statement_timeout = 0`);
+      const { rows } = await client.query(`select analytics.set_reporting_timezone($1) as changed`, [zone]);
+      const changed = z.object({ changed: z.boolean() }).parse(rows[0]).changed;
+      if (changed) {
+        const { rows: tables } = await client.query(
+          `select c.oid::regclass::text as name from pg_catalog.pg_class c
+           where c.relnamespace = 'analytics'::regnamespace and c.relkind = 'r' order by 1`,
+        );
+        // VACUUM cannot run in a transaction: one statement per table
+        for (const { name } of z.array(z.object({ name: z.string() })).parse(tables)) {
+          await client.query(`vacuum (analyze) ${name}`);
+        }
       }
+      return changed;
+    } finally {
+      await client.query(`reset statement_timeout`).catch(() => {});
     }
-    return changed;
-  } finally {
-    await client.query(`reset statement_timeout`).catch(() => {});
-    client.release();
-  }
+  });
 }

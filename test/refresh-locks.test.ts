@@ -73,6 +73,21 @@ t.test('a refresh gives up on a table lock after its lock_timeout instead of que
   await released;
 });
 
+t.test('a refresh whose connection is cut (a server restart, pg_terminate_backend) fails as a rejection, not a crash of the worker', async (t) => {
+  // node-postgres emits 'error' on a checked-out client whose connection
+  // ends, besides failing its query; unheard, that event is an uncaught
+  // exception that ends the process
+  const { refreshPool, holder, observer } = await setUp(t);
+  await holder.query('begin');
+  await holder.query(`select pg_advisory_xact_lock(hashtext('analytics.refresh'))`);
+  const refreshing = refreshBuckets(refreshPool, 'day', ['2026-01-05'], { worker: 'test' });
+  await refreshWaits(observer);
+  await observer.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'refresh under test'`);
+  await t.rejects(refreshing, /terminat/);
+  await holder.query('commit');
+  t.match(await refreshBuckets(refreshPool, 'day', ['2026-01-05'], { worker: 'test' }), { outcome: 'refreshed' }, 'the pool goes on with a new connection');
+});
+
 t.test('servers older than PostgreSQL 15 are refused on one line', async (t) => {
   t.equal(unsupportedServer(140011), 'PostgreSQL 14.11 is not supported: @oet-praxis/analytics needs PostgreSQL 15 or newer (tested on 15 to 18)');
   t.equal(unsupportedServer(150000), null);

@@ -55,7 +55,7 @@ t.test('the first migrate chooses the configured zone; a process configured with
   t.same(await pool.one(settingsQuery), { zone: 'Australia/Sydney', chosen: true, through: null }, 'nothing changed');
 
   t.match(await cli(['refresh'], { DATABASE_URL: url }), { code: 0, stdout: /recomputed/ }, 'unset: the stored zone is used');
-  t.match(await cli(['refresh'], { DATABASE_URL: url }), { code: 0 }, 'a second pass: the days after the last session');
+  t.match(await cli(['refresh'], { DATABASE_URL: url }), { code: 0, stdout: 'refresh: nothing due\n' }, 'the first pass stored every day through yesterday');
   t.same(await pool.one(settingsQuery), { zone: 'Australia/Sydney', chosen: true, through: '2026-01-09' });
 
   await t.rejects(
@@ -70,7 +70,7 @@ t.test('a refresh with no zone configured confirms the default UTC; a later conf
   await lateEveningSessions(pool);
   t.same(await pool.one(settingsQuery), { zone: 'UTC', chosen: false, through: null }, 'not chosen after the template migrate');
   t.match(await cli(['refresh'], { DATABASE_URL: url }), { code: 0 });
-  t.same(await pool.one(settingsQuery), { zone: 'UTC', chosen: true, through: '2026-01-06' });
+  t.same(await pool.one(settingsQuery), { zone: 'UTC', chosen: true, through: '2026-01-09' }, 'one pass stores through yesterday');
   t.match(await cli(['refresh'], { DATABASE_URL: url, ANALYTICS_TIMEZONE: 'Asia/Kolkata' }), { code: 1, stderr: /Asia\/Kolkata .* UTC/ });
 });
 

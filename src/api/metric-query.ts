@@ -12,6 +12,7 @@ import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
+import { hearClientErrors } from '../db/pg-pool.ts';
 import { csvSelectList, rowSchema, type Column } from './columns.ts';
 import { metricDefinition, type Argument } from './metrics.ts';
 import { UnknownUser, type MetricRequest } from './request.ts';
@@ -114,10 +115,12 @@ export async function openMetricCsv(pool: pg.Pool, request: MetricRequest): Prom
 /** openMetricCsv for any select (the benchmark's synthetic exports). */
 export async function openCsv(pool: pg.Pool, select: string): Promise<Readable> {
   const client = await pool.connect();
+  const stopHearing = hearClientErrors(client);
   let released = false;
   const release = (error?: Error) => {
     if (released) return;
     released = true;
+    stopHearing();
     client.release(error ?? false);
   };
   const stream = client.query(copyTo(copyStatement(select)));

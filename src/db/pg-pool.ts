@@ -50,3 +50,30 @@ export async function connectPgPool(databaseUrl: string, options: PgPoolOptions 
     throw toConnectionError(error, databaseUrl) ?? error;
   }
 }
+
+/**
+ * Lets a checked-out client's connection fail without ending the process.
+ * node-postgres emits 'error' on a checked-out client whose connection ends
+ * (a server restart, pg_terminate_backend) besides failing the statement
+ * under way, and an unheard 'error' is an uncaught exception. The failed
+ * statement carries the error to the caller; the pool discards the broken
+ * client on release. Returns the function that stops listening: call it
+ * before the release, so listeners do not pile up on a reused client.
+ */
+export function hearClientErrors(client: pg.PoolClient): () => void {
+  const heard = (): void => {};
+  client.on('error', heard);
+  return () => client.off('error', heard);
+}
+
+/** `work` on one client of `pool` of its own (a transaction, session settings), released after. */
+export async function withPoolClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  const stopHearing = hearClientErrors(client);
+  try {
+    return await work(client);
+  } finally {
+    stopHearing();
+    client.release();
+  }
+}

@@ -6,6 +6,7 @@
 // scheduler.ts), and the backfill and `refresh` use the same calls.
 import type pg from 'pg';
 import { z } from 'zod';
+import { withPoolClient } from '../db/pg-pool.ts';
 
 export const GRANULARITIES = ['day', 'week', 'month'] as const;
 export type Granularity = (typeof GRANULARITIES)[number];
@@ -73,26 +74,25 @@ export async function refreshBuckets(
   starts: readonly string[],
   options: RefreshBucketsOptions,
 ): Promise<RefreshRun> {
-  const client = await db.connect();
-  try {
-    await client.query('begin');
-    await client.query(`set local statement_timeout = 0`);
-    await client.query(`set local lock_timeout = 0`);
-    await client.query(`select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('analytics.refresh'))`);
-    await client.query(`select pg_catalog.set_config('lock_timeout', $1, true)`, [`${options.lockTimeoutMs ?? DEFAULT_REFRESH_LOCK_TIMEOUT_MS}ms`]);
-    const { rows } = await client.query(
-      `select id, granularity, buckets::text[], stale_buckets::text[], outcome, through::text, days_recomputed
-       from analytics.refresh_buckets($1, $2::date[], $3, $4)`,
-      [granularity, starts, options.worker, options.force ?? false],
-    );
-    await client.query('commit');
-    return RefreshRun.parse(rows[0]);
-  } catch (error) {
-    await client.query('rollback').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  return withPoolClient(db, async (client) => {
+    try {
+      await client.query('begin');
+      await client.query(`set local statement_timeout = 0`);
+      await client.query(`set local lock_timeout = 0`);
+      await client.query(`select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('analytics.refresh'))`);
+      await client.query(`select pg_catalog.set_config('lock_timeout', $1, true)`, [`${options.lockTimeoutMs ?? DEFAULT_REFRESH_LOCK_TIMEOUT_MS}ms`]);
+      const { rows } = await client.query(
+        `select id, granularity, buckets::text[], stale_buckets::text[], outcome, through::text, days_recomputed
+         from analytics.refresh_buckets($1, $2::date[], $3, $4)`,
+        [granularity, starts, options.worker, options.force ?? false],
+      );
+      await client.query('commit');
+      return RefreshRun.parse(rows[0]);
+    } catch (error) {
+      await client.query('rollback').catch(() => {});
+      throw error;
+    }
+  });
 }
 
 /** Logs a failed run; its own statement, since the failed one rolled back. */
