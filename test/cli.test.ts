@@ -1,11 +1,15 @@
 // The CLI as a user meets it: every mistake is one line on stderr naming the
 // bad value, with a non-zero exit and no stack trace.
 import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
 import { createTestDatabase } from './helpers/database.ts';
 
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+const TRACE = fileURLToPath(new URL('./helpers/module-trace.ts', import.meta.url));
 
 type Outcome = { code: number; stdout: string; stderr: string };
 
@@ -113,6 +117,38 @@ t.test('serve: refuses to run without a token, serves with one, and stops on SIG
   t.equal((await fetch(`${address}freshness`)).status, 401, 'refuses without it');
   child.kill('SIGTERM');
   t.equal(await exited, 0, 'SIGTERM: graceful exit 0');
+});
+
+// What each call loads, traced (test/helpers/module-trace.ts): the answer to
+// --version or help must not wait for pg, slonik, pg-boss, Fastify or zod.
+async function modulesLoadedBy(args: string[]): Promise<{ outcome: Outcome; packages: string[]; commands: string[] }> {
+  const directory = await mkdtemp(path.join(tmpdir(), 'praxis-trace-'));
+  const file = path.join(directory, 'modules');
+  try {
+    const outcome = await new Promise<Outcome>((resolve) => {
+      execFile(process.execPath, ['--import', TRACE, CLI, ...args], { env: { ...process.env, DATABASE_URL: undefined, MODULE_TRACE_FILE: file } },
+        (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
+    });
+    const urls = (await readFile(file, 'utf8')).split('\n');
+    const packages = [...new Set(urls.map((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1]).filter((name) => name !== undefined))];
+    const commands = urls.map((url) => /\/src\/cli\/commands\/(\w+)\.ts$/.exec(url)?.[1]).filter((name) => name !== undefined);
+    return { outcome, packages, commands };
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+t.test('--version, help and a mistyped command load no dependency and no command', async (t) => {
+  const version = await modulesLoadedBy(['--version']);
+  t.equal(version.outcome.code, 0);
+  t.match(version.outcome.stdout, /^praxis-analytics \d+\.\d+\.\d+\n$/, 'prints the version');
+  for (const args of [['--version'], ['help'], ['migrate', '--help'], ['frobnicate']]) {
+    const { packages, commands } = await modulesLoadedBy(args);
+    t.same({ packages, commands }, { packages: [], commands: [] }, `${args.join(' ')}: nothing but the dispatcher`);
+  }
+  const migrate = await modulesLoadedBy(['migrate', '--count', 'x']);
+  t.equal(migrate.outcome.code, 2, 'a bad flag is still a usage error');
+  t.same(migrate.commands, ['migrate'], 'a command loads its own module only');
 });
 
 t.test('help lists every command', async (t) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { flagValue, UsageError } from './options.ts';
+import { flagValue } from './options.ts';
+import { UsageError } from './usage-error.ts';
 
 const isoDate = z.iso.date({ error: 'must be a calendar date YYYY-MM-DD' });
 

@@ -3,12 +3,7 @@
 // the flag and what it accepts.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { ConfigError } from '../errors.ts';
-
-/** A mistake in how the command was called (exit code 2). */
-export class UsageError extends ConfigError {
-  override name = 'UsageError';
-}
+import { UsageError } from './usage-error.ts';
 
 export type FlagSpec = Record<string, { type: 'string' | 'boolean' }>;
 

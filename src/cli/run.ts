@@ -1,42 +1,19 @@
 // The CLI's dispatcher: picks the command, and turns every failure into one
 // line on stderr and a non-zero exit. Stacks are shown only with
 // ANALYTICS_DEBUG=1, and only for errors that are not the user's input.
-import { readConfig } from '../config.ts';
+import { readFileSync } from 'node:fs';
 import { AnalyticsError } from '../errors.ts';
-import { demoCommand, demoHelp } from './commands/demo.ts';
-import { doctorCommand, doctorHelp } from './commands/doctor.ts';
-import { migrateCommand, migrateHelp } from './commands/migrate.ts';
-import { refreshCommand, refreshHelp } from './commands/refresh.ts';
-import { verifyCommand, verifyHelp } from './commands/verify.ts';
-import { workerCommand, workerHelp } from './commands/worker.ts';
-import { serveCommand, serveHelp } from './commands/serve.ts';
-import { seedCommand, seedHelp } from './commands/seed.ts';
-import { summaryCommand, summaryHelp } from './commands/summary.ts';
-import { timezoneCommand, timezoneHelp } from './commands/timezone.ts';
-import { UsageError } from './options.ts';
-import type { Config } from '../config.ts';
-
-type Command = (argv: readonly string[], config: Config) => Promise<void>;
-
-const COMMANDS: Record<string, { run: Command; help: string }> = {
-  migrate: { run: migrateCommand, help: migrateHelp },
-  doctor: { run: doctorCommand, help: doctorHelp },
-  refresh: { run: refreshCommand, help: refreshHelp },
-  verify: { run: verifyCommand, help: verifyHelp },
-  timezone: { run: timezoneCommand, help: timezoneHelp },
-  worker: { run: workerCommand, help: workerHelp },
-  serve: { run: serveCommand, help: serveHelp },
-  seed: { run: seedCommand, help: seedHelp },
-  summary: { run: summaryCommand, help: summaryHelp },
-  demo: { run: demoCommand, help: demoHelp },
-};
+import { COMMANDS } from './commands.ts';
+import { UsageError } from './usage-error.ts';
 
 const USAGE = `usage: praxis-analytics <command> [options]
 
 commands:
 ${Object.values(COMMANDS)
-  .map(({ help }) => `  ${help.replaceAll('\n', '\n  ')}`)
+  .map(({ usage }) => `  ${usage.replaceAll('\n', '\n  ')}`)
   .join('\n')}
+  --version
+    Print the package's version.
 
 environment:
   DATABASE_URL              postgres://user:password@host:port/database
@@ -56,16 +33,21 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     console.log(USAGE);
     return name === undefined ? 2 : 0;
   }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    console.log(`praxis-analytics ${packageVersion()}`);
+    return 0;
+  }
   const command = COMMANDS[name];
   try {
     if (!command) {
       throw new UsageError(`unknown command "${name}"; expected one of: ${Object.keys(COMMANDS).join(', ')}`);
     }
     if (rest.includes('--help') || rest.includes('-h')) {
-      console.log(`usage: praxis-analytics ${command.help}`);
+      console.log(`usage: praxis-analytics ${command.usage}`);
       return 0;
     }
-    await command.run(rest, readConfig());
+    const [run, { readConfig }] = await Promise.all([command.load(), import('../config.ts')]);
+    await run(rest, readConfig());
     return 0;
   } catch (error) {
     return report(error);
@@ -79,4 +61,10 @@ function report(error: unknown): number {
     console.error(error.stack);
   }
   return error instanceof UsageError ? 2 : 1;
+}
+
+// The same relative path from src/cli/ and from dist/cli/.
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
 }

@@ -22,12 +22,6 @@ import { seed } from '../../seed.ts';
 import { countPlatformRows, formatSummary, summarizeDatabase } from '../../summary.ts';
 import { formatSeedResult, parseSeedFlags } from './seed.ts';
 
-export const demoHelp = `demo [seed flags]
-    Start an embedded PostgreSQL unless DATABASE_URL is set, load demo data
-    when the platform tables are absent or empty, migrate, refresh, print a
-    summary, then run the refresh worker and the admin API and dashboard
-    (HOST:PORT, default 127.0.0.1:3000) until Ctrl-C.`;
-
 const DEMO_DATABASE = 'oet_praxis';
 
 export async function demoCommand(argv: readonly string[], config: Config): Promise<void> {
@@ -35,12 +29,13 @@ export async function demoCommand(argv: readonly string[], config: Config): Prom
   let embedded: EmbeddedPostgres | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
-    console.log(`demo: starting embedded PostgreSQL (data in ${config.embeddedDataDir})`);
+    console.log('demo: starting embedded PostgreSQL');
     embedded = await startEmbeddedPostgres({
       dataDir: config.embeddedDataDir,
       port: config.embeddedPort,
       persistent: true,
     });
+    console.log(`demo: embedded PostgreSQL on port ${config.embeddedPort}, data in ${embedded.dataDir}`);
     databaseUrl = await ensureDatabase(embedded.url, DEMO_DATABASE);
   }
   try {

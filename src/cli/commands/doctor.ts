@@ -11,14 +11,6 @@ import { describePendingDays, pendingDays } from '../../pending-days.ts';
 import { requireDatabaseUrl } from '../database-url.ts';
 import { parseFlags } from '../options.ts';
 
-export const doctorHelp = `doctor
-    Check the server version (PostgreSQL 15 to 18) and the database against
-    the source contract (README): lists every
-    missing table, missing column and wrong type; once migrated, also every
-    missing or disabled capture trigger and missing index, each on its own
-    line with what to run; exits 1 when any. Says which days of history are
-    not stored yet and how to store them (not a failure).`;
-
 export async function doctorCommand(argv: readonly string[], config: Config): Promise<void> {
   parseFlags(argv, {});
   const url = requireDatabaseUrl(config);

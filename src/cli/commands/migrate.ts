@@ -2,16 +2,8 @@ import type { Config } from '../../config.ts';
 import { migrate } from '../../migrate.ts';
 import { describePendingDays } from '../../pending-days.ts';
 import { requireDatabaseUrl } from '../database-url.ts';
-import { flagValue, parseFlags, UsageError, wholeNumber } from '../options.ts';
-
-export const migrateHelp = `migrate [up|down] [--count N]
-    Apply pending migrations (up, the default) or revert the last N (down,
-    default 1). Checks the server version and the source contract first;
-    builds the sessions index concurrently; every statement waits at most
-    ANALYTICS_LOCK_TIMEOUT (default 5s) for a lock, and a migration that
-    timed out is rolled back and retried 3 times. Re-running is a no-op.
-    Ends by saying which days of history are not stored yet, and the
-    refresh command that stores them.`;
+import { flagValue, parseFlags, wholeNumber } from '../options.ts';
+import { UsageError } from '../usage-error.ts';
 
 export async function migrateCommand(argv: readonly string[], config: Config): Promise<void> {
   const { values, positionals } = parseFlags(argv, { count: { type: 'string' } }, 1);

@@ -4,15 +4,9 @@ import { backfill, DEFAULT_MONTHS_PER_CHUNK, describeBatch, describeRun, refresh
 import { adoptReportingTimezone } from '../../timezone.ts';
 import { requireDatabaseUrl } from '../database-url.ts';
 import { parseDateRange } from '../date-range.ts';
-import { flagValue, parseFlags, UsageError, wholeNumber } from '../options.ts';
+import { flagValue, parseFlags, wholeNumber } from '../options.ts';
+import { UsageError } from '../usage-error.ts';
 import { createProgress } from '../progress.ts';
-
-export const refreshHelp = `refresh [--from DATE --to DATE [--force] [--months-per-chunk N]]
-    Without a range: one pass now, what one worker tick does: every due or
-    invalidated day/week/month bucket, oldest first.
-    With a range: the backfill of those local days, N calendar months per
-    transaction (--months-per-chunk, default 6), with progress; re-running
-    skips chunks already fresh (resumable), unless --force.`;
 
 export async function refreshCommand(argv: readonly string[], config: Config): Promise<void> {
   const { values } = parseFlags(argv, {

@@ -4,11 +4,6 @@ import { seed, type SeedOptions, type SeedResult } from '../../seed.ts';
 import { requireDatabaseUrl } from '../database-url.ts';
 import { flagValue, parseFlags, wholeNumber } from '../options.ts';
 
-export const seedHelp = `seed [--users N] [--days D] [--seed S] [--sessions-per-user K] [--end TIMESTAMP]
-    Generate deterministic, realistic data into empty reference platform
-    tables (created when missing). Defaults: 2000 users, 365 days, seed 1,
-    50 sessions per user, ending now. Same flags => same rows.`;
-
 export const SEED_DEFAULTS = { users: 2000, days: 365, seed: 1, sessionsPerUser: 50 } as const;
 
 const seedFlags = {

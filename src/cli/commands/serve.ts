@@ -5,11 +5,6 @@ import { requireDatabaseUrl } from '../database-url.ts';
 import { flagValue, parseFlags, wholeNumber } from '../options.ts';
 import { listenForStop } from '../signals.ts';
 
-export const serveHelp = `serve [--host H] [--port N]
-    Serve the admin analytics API and dashboard under /admin/analytics
-    (default 127.0.0.1:3000, also HOST/PORT) until SIGTERM or Ctrl-C. Every
-    data request needs Authorization: Bearer $ANALYTICS_ADMIN_TOKEN.`;
-
 export async function serveCommand(argv: readonly string[], config: Config): Promise<void> {
   const { values } = parseFlags(argv, { host: { type: 'string' }, port: { type: 'string' } });
   const port = values.port === undefined ? config.port : flagValue('port', wholeNumber(0, 65535), values.port);

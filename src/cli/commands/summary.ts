@@ -4,10 +4,6 @@ import { formatSummary, summarizeDatabase } from '../../summary.ts';
 import { requireDatabaseUrl } from '../database-url.ts';
 import { parseFlags } from '../options.ts';
 
-export const summaryHelp = `summary
-    Print what the database holds: platform row counts, the span of session
-    activity, and the analytics migrations applied.`;
-
 export async function summaryCommand(argv: readonly string[], config: Config): Promise<void> {
   parseFlags(argv, {});
   const pool = await createDatabasePool(requireDatabaseUrl(config), { maximumPoolSize: 1 });

@@ -2,13 +2,8 @@ import type { Config } from '../../config.ts';
 import { connectPgPool } from '../../db/pg-pool.ts';
 import { changeReportingTimezone, storedTimezone, type StoredTimezone } from '../../timezone.ts';
 import { requireDatabaseUrl } from '../database-url.ts';
-import { parseFlags, UsageError } from '../options.ts';
-
-export const timezoneHelp = `timezone [set ZONE]
-    Show the reporting time zone stored in the database, or change it: the
-    stored days are rebuilt in ZONE in one transaction (readers see the old
-    zone's numbers until it commits), then the rollups are vacuumed. Running
-    workers follow the new zone at their next tick.`;
+import { parseFlags } from '../options.ts';
+import { UsageError } from '../usage-error.ts';
 
 export async function timezoneCommand(argv: readonly string[], config: Config): Promise<void> {
   const { positionals } = parseFlags(argv, {}, 2);

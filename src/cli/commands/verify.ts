@@ -6,10 +6,6 @@ import { requireDatabaseUrl } from '../database-url.ts';
 import { parseDateRange } from '../date-range.ts';
 import { parseFlags } from '../options.ts';
 
-export const verifyHelp = `verify [--from DATE --to DATE]
-    Compare every stored aggregate of the range (default: all stored days)
-    with a from-scratch recomputation; print each difference; exit 1 if any.`;
-
 export async function verifyCommand(argv: readonly string[], config: Config): Promise<void> {
   const { values } = parseFlags(argv, { from: { type: 'string' }, to: { type: 'string' } });
   const range = parseDateRange(values.from, values.to);

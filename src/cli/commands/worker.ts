@@ -4,12 +4,6 @@ import { requireDatabaseUrl } from '../database-url.ts';
 import { flagValue, parseFlags, wholeNumber } from '../options.ts';
 import { listenForStop } from '../signals.ts';
 
-export const workerHelp = `worker [--schema NAME] [--heartbeat-seconds N] [--retry-delay-seconds N]
-       [--poll-seconds N] [--supervise-seconds N]
-    Run the scheduled refresh (pg-boss, in schema NAME, default analytics_jobs)
-    until SIGTERM or Ctrl-C: cron ticks in the reporting time zone enqueue every
-    due day/week/month bucket; each is refreshed once across all workers.`;
-
 export async function workerCommand(argv: readonly string[], config: Config): Promise<void> {
   const { values } = parseFlags(argv, {
     schema: { type: 'string' },
