@@ -5,8 +5,9 @@ import { sql, type DatabasePool } from 'slonik';
 
 /**
  * Every object of schemas analytics and analytics_report with what defines
- * it: columns and types, function bodies, settings and grants, view
- * queries, indexes, comments; and the package's triggers on platform tables.
+ * it: owners, columns (position, type, default), constraints, function
+ * bodies, settings and grants, view queries, indexes, comments; and the
+ * package's triggers (with their enabled state) on platform tables.
  */
 export async function catalogOfAnalytics(pool: DatabasePool): Promise<readonly string[]> {
   return pool.anyFirst(sql.type(z.object({ entry: z.string() }))`
@@ -14,21 +15,28 @@ export async function catalogOfAnalytics(pool: DatabasePool): Promise<readonly s
     select format('schema %s: %s; acl %s', n.nspname, obj_description(n.oid, 'pg_namespace'), n.nspacl::text) as entry
     from ns n
     union all
-    select format('%s %s.%s: %s; acl %s; %s', c.relkind, n.nspname, c.relname, obj_description(c.oid, 'pg_class'), c.relacl::text,
+    select format('%s %s.%s: %s; owner %s; acl %s; %s', c.relkind, n.nspname, c.relname, obj_description(c.oid, 'pg_class'),
+                  pg_get_userbyid(c.relowner), c.relacl::text,
                   case when c.relkind in ('v', 'm') then pg_get_viewdef(c.oid)
                        when c.relkind = 'i' then pg_get_indexdef(c.oid) end)
     from pg_class c join ns n on n.oid = c.relnamespace
     union all
-    select format('column %s.%s.%s %s%s: %s', n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
-                  case when a.attnotnull then ' not null' else '' end, col_description(c.oid, a.attnum))
+    select format('column %s.%s.%s #%s %s%s%s: %s', n.nspname, c.relname, a.attname,
+                  row_number() over (partition by a.attrelid order by a.attnum), format_type(a.atttypid, a.atttypmod),
+                  case when a.attnotnull then ' not null' else '' end,
+                  coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), ''), col_description(c.oid, a.attnum))
     from pg_attribute a join pg_class c on c.oid = a.attrelid join ns n on n.oid = c.relnamespace
+    left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
     where a.attnum > 0 and not a.attisdropped
     union all
-    select format('function %s: %s; config %s; acl %s; body %s', p.oid::regprocedure, obj_description(p.oid, 'pg_proc'),
-                  p.proconfig::text, p.proacl::text, md5(pg_get_functiondef(p.oid)))
+    select format('constraint %s on %s: %s', co.conname, co.conrelid::regclass, pg_get_constraintdef(co.oid))
+    from pg_constraint co join ns n on n.oid = co.connamespace
+    union all
+    select format('function %s: %s; owner %s; config %s; acl %s; body %s', p.oid::regprocedure, obj_description(p.oid, 'pg_proc'),
+                  pg_get_userbyid(p.proowner), p.proconfig::text, p.proacl::text, md5(pg_get_functiondef(p.oid)))
     from pg_proc p join ns n on n.oid = p.pronamespace
     union all
-    select format('trigger %s on %s: %s', tg.tgname, tg.tgrelid::regclass, pg_get_triggerdef(tg.oid))
+    select format('trigger %s on %s: %s; enabled %s', tg.tgname, tg.tgrelid::regclass, pg_get_triggerdef(tg.oid), tg.tgenabled)
     from pg_trigger tg where tg.tgname like 'analytics%' and not tg.tgisinternal
     order by 1
   `);
