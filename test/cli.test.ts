@@ -2,6 +2,8 @@
 // bad value, with a non-zero exit and no stack trace.
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -149,6 +151,19 @@ t.test('--version, help and a mistyped command load no dependency and no command
   const migrate = await modulesLoadedBy(['migrate', '--count', 'x']);
   t.equal(migrate.outcome.code, 2, 'a bad flag is still a usage error');
   t.same(migrate.commands, ['migrate'], 'a command loads its own module only');
+});
+
+t.test('an embedded server that cannot start is one line saying why and what to do', async (t) => {
+  const busy = createServer().listen(0, '127.0.0.1');
+  await once(busy, 'listening');
+  t.teardown(() => busy.close());
+  const port = (busy.address() as AddressInfo).port;
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'praxis-busy-port-'));
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
+  const outcome = await cli(['demo'], { ANALYTICS_DATA_DIR: path.join(dataDir, 'data'), ANALYTICS_EMBEDDED_PORT: String(port) });
+  t.equal(outcome.code, 1);
+  t.match(outcome.stderr, new RegExp(`^praxis-analytics: could not start the embedded PostgreSQL on port ${port} .*set ANALYTICS_EMBEDDED_PORT to another one\\n$`));
+  t.notMatch(outcome.stderr, /\n\s+at /, 'no stack trace');
 });
 
 t.test('help lists every command', async (t) => {
