@@ -16,6 +16,7 @@ import { seed, type SeedResult } from '../src/seed.ts';
 import { countPlatformRows } from '../src/summary.ts';
 import { apiCases, csvCases } from './api.ts';
 import { bloatCases } from './bloat.ts';
+import { cliCases } from './cli.ts';
 import { installCases } from './install.ts';
 import { replicaCases } from './replica.ts';
 import { reportCases } from './reports.ts';
@@ -36,7 +37,7 @@ const { values } = parseArgs({
   options: { scale: { type: 'string', default: 'small' }, cases: { type: 'string', default: 'core,api' } },
   strict: true,
 });
-const CASES = ['core', 'api', 'writes', 'bloat', 'reports', 'replica', 'peer', 'install'];
+const CASES = ['core', 'api', 'writes', 'bloat', 'reports', 'replica', 'peer', 'install', 'cli'];
 const cases = new Set(values.cases.split(','));
 if (![...cases].every((name) => CASES.includes(name))) {
   console.error(`bench: --cases "${values.cases}": expected a comma-separated list of ${CASES.join(', ')}`);
@@ -105,6 +106,7 @@ try {
       await pool.query(sql.unsafe`select analytics.refresh_pending()`);
       measurements.push(...(await peerCases(pool, url)));
     }
+    if (cases.has('cli')) measurements.push(...cliCases());
     // fresh copies of a platform-only database of this scale
     if (cases.has('install')) measurements.push(...(await installCases(serverUrl, scaleName, scale, END)));
     // its own primary and standby, seeded with this scale's data
