@@ -16,7 +16,7 @@ const FILES = [
   '08-access.sql',
 ];
 
-const read = (file) => readFileSync(new URL(`../sql/core/${file}`, import.meta.url), 'utf8');
+const read = (file) => readFileSync(new URL(`./0002_sql-core/${file}`, import.meta.url), 'utf8');
 
 export const up = (pgm) => {
   for (const file of FILES) pgm.sql(read(file));

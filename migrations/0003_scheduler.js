@@ -4,7 +4,7 @@
 // schema (analytics_jobs by default) and are created by pg-boss at start.
 import { readFileSync } from 'node:fs';
 
-const read = (file) => readFileSync(new URL(`../sql/scheduler/${file}`, import.meta.url), 'utf8');
+const read = (file) => readFileSync(new URL(`./0003_scheduler/${file}`, import.meta.url), 'utf8');
 
 export const up = (pgm) => {
   pgm.sql(read('refresh-buckets.sql'));

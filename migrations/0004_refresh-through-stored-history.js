@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 
 export const up = (pgm) => {
-  pgm.sql(readFileSync(new URL('../sql/core/04-refresh.sql', import.meta.url), 'utf8'));
+  pgm.sql(readFileSync(new URL('./0002_sql-core/04-refresh.sql', import.meta.url), 'utf8'));
 };
 
 export const down = () => {};

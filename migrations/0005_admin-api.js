@@ -3,7 +3,7 @@
 // csv_text for CSV exports, and the metric_freshness view.
 import { readFileSync } from 'node:fs';
 
-const read = (file) => readFileSync(new URL(`../sql/api/${file}`, import.meta.url), 'utf8');
+const read = (file) => readFileSync(new URL(`./0005_admin-api/${file}`, import.meta.url), 'utf8');
 
 export const up = (pgm) => {
   pgm.sql(read('metrics.sql'));

@@ -10,23 +10,23 @@
 // frozen files of 0002, 0003 and 0005, keeping the refresh run log.
 import { readFileSync } from 'node:fs';
 
-const read = (path) => readFileSync(new URL(`../sql/${path}`, import.meta.url), 'utf8');
+const read = (path) => readFileSync(new URL(`./${path}`, import.meta.url), 'utf8');
 
 export const up = (pgm) => {
-  for (const file of ['01-log.sql', '02-triggers.sql', '03-refresh.sql', '04-buckets.sql']) pgm.sql(read(`capture/${file}`));
+  for (const file of ['01-log.sql', '02-triggers.sql', '03-refresh.sql', '04-buckets.sql']) pgm.sql(read(`0006_change-capture/${file}`));
 };
 
 export const down = (pgm) => {
-  pgm.sql(read('api/down.sql'));
+  pgm.sql(read('0005_admin-api/down.sql'));
   pgm.sql('create temporary table refresh_runs_0006 on commit drop as select * from analytics.refresh_runs');
-  pgm.sql(read('scheduler/down.sql'));
-  pgm.sql(read('capture/down.sql'));
-  pgm.sql(read('core/01-invalidation-log.sql'));
-  pgm.sql(read('core/04-refresh.sql'));
-  pgm.sql(read('core/07-sources.sql'));
-  pgm.sql(read('core/08-access.sql'));
-  pgm.sql(read('scheduler/refresh-buckets.sql'));
+  pgm.sql(read('0003_scheduler/down.sql'));
+  pgm.sql(read('0006_change-capture/down.sql'));
+  pgm.sql(read('0002_sql-core/01-invalidation-log.sql'));
+  pgm.sql(read('0002_sql-core/04-refresh.sql'));
+  pgm.sql(read('0002_sql-core/07-sources.sql'));
+  pgm.sql(read('0002_sql-core/08-access.sql'));
+  pgm.sql(read('0003_scheduler/refresh-buckets.sql'));
   pgm.sql(`insert into analytics.refresh_runs overriding system value select * from pg_temp.refresh_runs_0006;
            select setval(pg_get_serial_sequence('analytics.refresh_runs', 'id'), greatest(max(id), 1)) from analytics.refresh_runs;`);
-  pgm.sql(read('api/metrics.sql'));
+  pgm.sql(read('0005_admin-api/metrics.sql'));
 };

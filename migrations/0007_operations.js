@@ -8,17 +8,17 @@
 // sql/operations/down.sql for what it keeps.
 import { readFileSync } from 'node:fs';
 
-const read = (path) => readFileSync(new URL(`../sql/${path}`, import.meta.url), 'utf8');
+const read = (path) => readFileSync(new URL(`./${path}`, import.meta.url), 'utf8');
 
 const FILES = ['01-timezone.sql', '02-verify.sql', '09-search-path.sql'];
 
 export const up = (pgm) => {
-  for (const file of FILES) pgm.sql(read(`operations/${file}`));
+  for (const file of FILES) pgm.sql(read(`0007_operations/${file}`));
 };
 
 export const down = (pgm) => {
-  pgm.sql(read('operations/down.sql'));
-  pgm.sql(read('core/06-verify.sql'));
+  pgm.sql(read('0007_operations/down.sql'));
+  pgm.sql(read('0002_sql-core/06-verify.sql'));
   // granted by 0002's 08-access.sql, which is not re-run
   pgm.sql('revoke execute on function analytics.verify(date, date) from public');
 };

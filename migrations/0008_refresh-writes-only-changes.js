@@ -6,13 +6,13 @@
 // and keeps the search paths 0007 closed.
 import { readFileSync } from 'node:fs';
 
-const read = (path) => readFileSync(new URL(`../sql/${path}`, import.meta.url), 'utf8');
+const read = (path) => readFileSync(new URL(`./${path}`, import.meta.url), 'utf8');
 
 export const up = (pgm) => {
-  pgm.sql(read('refresh-diff/refresh.sql'));
+  pgm.sql(read('0008_refresh-writes-only-changes/refresh.sql'));
 };
 
 export const down = (pgm) => {
-  pgm.sql(read('capture/03-refresh.sql'));
-  pgm.sql(read('refresh-diff/down.sql'));
+  pgm.sql(read('0006_change-capture/03-refresh.sql'));
+  pgm.sql(read('0008_refresh-writes-only-changes/down.sql'));
 };

@@ -4,14 +4,14 @@
 // an inactive one. The files are in sql/report/, applied in order.
 import { readFileSync } from 'node:fs';
 
-const read = (path) => readFileSync(new URL(`../sql/${path}`, import.meta.url), 'utf8');
+const read = (path) => readFileSync(new URL(`./${path}`, import.meta.url), 'utf8');
 
 const FILES = ['01-schema.sql', '02-platform.sql', '03-content.sql', '04-users.sql', '07-column-comments.sql', '08-user-known.sql', '09-access.sql'];
 
 export const up = (pgm) => {
-  for (const file of FILES) pgm.sql(read(`report/${file}`));
+  for (const file of FILES) pgm.sql(read(`0009_report-relations/${file}`));
 };
 
 export const down = (pgm) => {
-  pgm.sql(read('report/down.sql'));
+  pgm.sql(read('0009_report-relations/down.sql'));
 };

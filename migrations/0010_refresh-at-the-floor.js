@@ -8,15 +8,15 @@
 // return the same rows as the ones they replaced.
 import { readFileSync } from 'node:fs';
 
-const read = (path) => readFileSync(new URL(`../sql/${path}`, import.meta.url), 'utf8');
+const read = (path) => readFileSync(new URL(`./${path}`, import.meta.url), 'utf8');
 
 const FILES = ['01-compute.sql', '02-derive.sql', '03-refresh.sql'];
 
 export const up = (pgm) => {
-  for (const file of FILES) pgm.sql(read(`refresh-floor/${file}`));
+  for (const file of FILES) pgm.sql(read(`0010_refresh-at-the-floor/${file}`));
 };
 
 export const down = (pgm) => {
-  pgm.sql(read('refresh-diff/refresh.sql'));
-  pgm.sql(read('refresh-floor/down.sql'));
+  pgm.sql(read('0008_refresh-writes-only-changes/refresh.sql'));
+  pgm.sql(read('0010_refresh-at-the-floor/down.sql'));
 };

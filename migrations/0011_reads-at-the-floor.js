@@ -9,12 +9,12 @@
 // as the ones they replaced.
 import { readFileSync } from 'node:fs';
 
-const read = (path) => readFileSync(new URL(`../sql/${path}`, import.meta.url), 'utf8');
+const read = (path) => readFileSync(new URL(`./${path}`, import.meta.url), 'utf8');
 
 const FILES = ['01-reports.sql', '02-compute-signups.sql'];
 
 export const up = (pgm) => {
-  for (const file of FILES) pgm.sql(read(`read-floor/${file}`));
+  for (const file of FILES) pgm.sql(read(`0011_reads-at-the-floor/${file}`));
 };
 
 export const down = () => {};

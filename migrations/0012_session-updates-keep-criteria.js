@@ -7,15 +7,15 @@
 // then puts back the capture of 0006 and drops the column.
 import { readFileSync } from 'node:fs';
 
-const read = (path) => readFileSync(new URL(`../sql/${path}`, import.meta.url), 'utf8');
+const read = (path) => readFileSync(new URL(`./${path}`, import.meta.url), 'utf8');
 
 const FILES = ['01-log.sql', '02-capture.sql', '03-refresh.sql'];
 
 export const up = (pgm) => {
-  for (const file of FILES) pgm.sql(read(`session-sums/${file}`));
+  for (const file of FILES) pgm.sql(read(`0012_session-updates-keep-criteria/${file}`));
 };
 
 export const down = (pgm) => {
-  pgm.sql(read('refresh-floor/03-refresh.sql'));
-  pgm.sql(read('session-sums/down.sql'));
+  pgm.sql(read('0010_refresh-at-the-floor/03-refresh.sql'));
+  pgm.sql(read('0012_session-updates-keep-criteria/down.sql'));
 };

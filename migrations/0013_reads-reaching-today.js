@@ -7,15 +7,15 @@
 // then drops what 0013 added.
 import { readFileSync } from 'node:fs';
 
-const read = (path) => readFileSync(new URL(`../sql/${path}`, import.meta.url), 'utf8');
+const read = (path) => readFileSync(new URL(`./${path}`, import.meta.url), 'utf8');
 
 const FILES = ['01-signups-index.sql', '02-retention.sql', '03-user-activity.sql'];
 
 export const up = (pgm) => {
-  for (const file of FILES) pgm.sql(read(`read-today/${file}`));
+  for (const file of FILES) pgm.sql(read(`0013_reads-reaching-today/${file}`));
 };
 
 export const down = (pgm) => {
-  pgm.sql(read('read-floor/01-reports.sql'));
-  pgm.sql(read('read-today/down.sql'));
+  pgm.sql(read('0011_reads-at-the-floor/01-reports.sql'));
+  pgm.sql(read('0013_reads-reaching-today/down.sql'));
 };

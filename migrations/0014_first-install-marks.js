@@ -6,15 +6,15 @@
 // (sql/capture/04-buckets.sql), then drops pending_days().
 import { readFileSync } from 'node:fs';
 
-const read = (path) => readFileSync(new URL(`../sql/${path}`, import.meta.url), 'utf8');
+const read = (path) => readFileSync(new URL(`./${path}`, import.meta.url), 'utf8');
 
 const FILES = ['01-due-buckets.sql', '02-marks.sql'];
 
 export const up = (pgm) => {
-  for (const file of FILES) pgm.sql(read(`first-install/${file}`));
+  for (const file of FILES) pgm.sql(read(`0014_first-install-marks/${file}`));
 };
 
 export const down = (pgm) => {
-  pgm.sql(read('capture/04-buckets.sql'));
-  pgm.sql(read('first-install/down.sql'));
+  pgm.sql(read('0006_change-capture/04-buckets.sql'));
+  pgm.sql(read('0014_first-install-marks/down.sql'));
 };
