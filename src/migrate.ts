@@ -1,6 +1,8 @@
-// Applies the SQL migrations in migrations/ with node-pg-migrate. The SQL is
-// in the files; this module orders and applies them so that a busy primary
-// survives it:
+// Installs the package, or upgrades it. A database without it gets the
+// current definitions (sql/install.sql); one installed by an earlier release
+// gets the released migrations it lacks (migrations/, node-pg-migrate), as
+// does any explicit count. The SQL is in the files; this module orders and
+// applies them so that a busy primary survives it:
 // - the server version and the source contract are checked before anything
 //   changes;
 // - the indexes the package adds to platform tables are built CONCURRENTLY
@@ -15,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { runner } from 'node-pg-migrate';
 import { findContractProblems } from './contract.ts';
+import { installSteps } from './install-script.ts';
 import { createDatabasePool } from './db/pool.ts';
 import { PgErrorCode, toConnectionError } from './db/connection-errors.ts';
 import { describeLockWait, watchLockWaits } from './db/lock-wait.ts';
@@ -79,7 +82,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
       // an upgrade refuses a mismatched zone before it changes anything
       if (options.timezone !== undefined && (await hasTimezoneState(client))) await adoptReportingTimezone(client, options.timezone);
     }
-    const ran = await retrying(() =>
+    const history = (fake: boolean) =>
       runner({
         dbClient: client,
         dir: MIGRATIONS_DIR,
@@ -91,10 +94,12 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
         noLock: true,
         checkOrder: true,
         singleTransaction: true,
+        fake,
         // its own note on a rollback is ours to explain (withLockRetries)
         logger: { debug: () => {}, info: () => {}, warn: (line) => line.startsWith('> Rolling back') || log(line), error: () => {} },
-      }),
-    );
+      });
+    const fresh = direction === 'up' && options.count === undefined && (await isUninstalled(client));
+    const ran = await retrying(() => (fresh ? installCurrent(client, () => history(true), log) : history(false)));
     // only a configured zone is chosen here: the first refresh confirms the default
     if (direction === 'up' && options.timezone !== undefined) await adoptReportingTimezone(client, options.timezone);
     const pending = direction === 'up' ? await pendingDays(client) : null;
@@ -181,6 +186,35 @@ async function buildPlatformIndex(
   }
   log(`migrate: building index public.${name} concurrently (writers are not blocked)`);
   await client.query(`create index concurrently if not exists ${name} on public.${table} (${column})`);
+}
+
+/** No migration recorded yet (node-pg-migrate's table absent or empty): nothing of the package is there. */
+async function isUninstalled(client: pg.Client): Promise<boolean> {
+  const table = `${MIGRATIONS_SCHEMA}.${MIGRATIONS_TABLE}`;
+  const { rows } = await client.query<{ absent: boolean }>(`select pg_catalog.to_regclass($1) is null as absent`, [table]);
+  if (rows[0]!.absent) return true;
+  const recorded = await client.query<{ empty: boolean }>(`select not exists (select from ${table}) as empty`);
+  return recorded.rows[0]!.empty;
+}
+
+/**
+ * A fresh install: the current definitions (sql/install.sql), not the
+ * history that led to them, in one transaction with node-pg-migrate's record
+ * of every released migration as applied, so that later releases upgrade it
+ * like any other. The upgrade-path tests hold both roads to the same catalog.
+ */
+async function installCurrent<T>(client: pg.Client, recordHistory: () => Promise<T>, log: (line: string) => void): Promise<T> {
+  await client.query('begin');
+  try {
+    const recorded = await recordHistory();
+    for (const step of installSteps()) await client.query(step.text);
+    await client.query('commit');
+    log('migrate: installed the current definitions of sql/install.sql, and recorded every migration as applied');
+    return recorded;
+  } catch (error) {
+    await client.query('rollback');
+    throw error;
+  }
 }
 
 async function hasTimezoneState(client: pg.Client): Promise<boolean> {

@@ -6,15 +6,15 @@ create table analytics.invalidation_log (
   session_id      uuid,
   cause           text,
   invalidated_at  timestamptz not null default now(),
+  reports_unchanged boolean not null default false,
   constraint invalidation_log_range_check check (until is null or until >= at)
-);
-create index invalidation_log_source_at_idx on analytics.invalidation_log (source, at);
-alter table analytics.invalidation_log set (
+)
+-- a queue: vacuumed after every thousand consumed rows, whatever its size
+with (
   autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000,
   autovacuum_vacuum_insert_scale_factor = 0, autovacuum_vacuum_insert_threshold = 10000,
   autovacuum_analyze_scale_factor = 0, autovacuum_analyze_threshold = 1000);
-alter table analytics.invalidation_log
-  add column reports_unchanged boolean not null default false;
+create index invalidation_log_source_at_idx on analytics.invalidation_log (source, at);
 comment on table analytics.invalidation_log is
   'Queue of changes whose aggregates are stale, written by triggers on the platform tables (and by invalidate_all, refresh_range, refresh_buckets) and consumed by analytics.refresh_pending(), which turns each row into local days in the reporting zone. Duplicates are expected.';
 comment on column analytics.invalidation_log.source is

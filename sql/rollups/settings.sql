@@ -3,9 +3,10 @@ create table analytics.settings (
   reporting_timezone    text not null default 'UTC',
   materialized_through  date,
   last_refresh_at       timestamptz,
-  last_refresh_days     integer
+  last_refresh_days     integer,
+  timezone_chosen_at    timestamptz
 );
-alter table analytics.settings add column if not exists timezone_chosen_at timestamptz;
+insert into analytics.settings default values;
 comment on table analytics.settings is
   'Package settings and refresh state (exactly one row). Change the zone with analytics.set_reporting_timezone(), never by UPDATE.';
 comment on column analytics.settings.singleton is

@@ -12,6 +12,7 @@ create table analytics.refresh_runs (
   error           text
 );
 create index refresh_runs_granularity_finished_idx on analytics.refresh_runs (granularity, finished_at desc);
+comment on index analytics.refresh_runs_granularity_finished_idx is 'Latest runs per interval, for refresh_status.';
 comment on table analytics.refresh_runs is
   'One row per refresh of a batch of buckets (scheduled job or backfill chunk), including failures. Kept 90 days.';
 comment on column analytics.refresh_runs.id is

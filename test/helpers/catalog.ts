@@ -5,26 +5,28 @@ import { sql, type DatabasePool } from 'slonik';
 
 /**
  * Every object of schemas analytics and analytics_report with what defines
- * it: owners, columns (position, type, default), constraints, function
- * bodies, settings and grants, view queries, indexes, comments; and the
- * package's triggers (with their enabled state) on platform tables.
+ * it: owners, columns (position, type, default, grants), constraints,
+ * storage options, function definitions (pg_get_functiondef: body,
+ * attributes, settings such as search_path) and grants, view queries,
+ * indexes, types, comments; the package's triggers (with their enabled
+ * state) on platform tables; and its role.
  */
 export async function catalogOfAnalytics(pool: DatabasePool): Promise<readonly string[]> {
   return pool.anyFirst(sql.type(z.object({ entry: z.string() }))`
-    with ns as (select oid, nspname, nspacl from pg_namespace where nspname in ('analytics', 'analytics_report'))
-    select format('schema %s: %s; acl %s', n.nspname, obj_description(n.oid, 'pg_namespace'), n.nspacl::text) as entry
+    with ns as (select oid, nspname, nspowner, nspacl from pg_namespace where nspname in ('analytics', 'analytics_report'))
+    select format('schema %s: %s; owner %s; acl %s', n.nspname, obj_description(n.oid, 'pg_namespace'), pg_get_userbyid(n.nspowner), n.nspacl::text) as entry
     from ns n
     union all
-    select format('%s %s.%s: %s; owner %s; acl %s; %s', c.relkind, n.nspname, c.relname, obj_description(c.oid, 'pg_class'),
-                  pg_get_userbyid(c.relowner), c.relacl::text,
+    select format('%s %s.%s: %s; owner %s; acl %s; options %s; %s', c.relkind, n.nspname, c.relname, obj_description(c.oid, 'pg_class'),
+                  pg_get_userbyid(c.relowner), c.relacl::text, c.reloptions::text,
                   case when c.relkind in ('v', 'm') then pg_get_viewdef(c.oid)
                        when c.relkind = 'i' then pg_get_indexdef(c.oid) end)
     from pg_class c join ns n on n.oid = c.relnamespace
     union all
-    select format('column %s.%s.%s #%s %s%s%s: %s', n.nspname, c.relname, a.attname,
+    select format('column %s.%s.%s #%s %s%s%s: %s; acl %s', n.nspname, c.relname, a.attname,
                   row_number() over (partition by a.attrelid order by a.attnum), format_type(a.atttypid, a.atttypmod),
                   case when a.attnotnull then ' not null' else '' end,
-                  coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), ''), col_description(c.oid, a.attnum))
+                  coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), ''), col_description(c.oid, a.attnum), a.attacl::text)
     from pg_attribute a join pg_class c on c.oid = a.attrelid join ns n on n.oid = c.relnamespace
     left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
     where a.attnum > 0 and not a.attisdropped
@@ -36,8 +38,15 @@ export async function catalogOfAnalytics(pool: DatabasePool): Promise<readonly s
                   pg_get_userbyid(p.proowner), p.proconfig::text, p.proacl::text, md5(pg_get_functiondef(p.oid)))
     from pg_proc p join ns n on n.oid = p.pronamespace
     union all
-    select format('trigger %s on %s: %s; enabled %s', tg.tgname, tg.tgrelid::regclass, pg_get_triggerdef(tg.oid), tg.tgenabled)
+    select format('trigger %s on %s: %s; enabled %s; %s', tg.tgname, tg.tgrelid::regclass, pg_get_triggerdef(tg.oid), tg.tgenabled,
+                  obj_description(tg.oid, 'pg_trigger'))
     from pg_trigger tg where tg.tgname like 'analytics%' and not tg.tgisinternal
+    union all
+    select format('type %s (%s): %s; owner %s', t.oid::regtype, t.typtype, obj_description(t.oid, 'pg_type'), pg_get_userbyid(t.typowner))
+    from pg_type t join ns n on n.oid = t.typnamespace where t.typtype in ('d', 'e', 'r', 'm')
+    union all
+    select format('role %s: %s', r.rolname, shobj_description(r.oid, 'pg_authid'))
+    from pg_roles r where r.rolname = 'analytics_reader'
     order by 1
   `);
 }
