@@ -6,11 +6,12 @@
 // pg_total_relation_size = pg_table_size (heap, TOAST, free space and
 // visibility maps) + pg_indexes_size.
 //
-// Two definitions in one run, each created for the run under another name
-// from its file and dropped afterwards, so the case compares them whatever
-// migration is installed: the previous one (0006, sql/capture/03-refresh.sql:
-// deletes and re-inserts every recomputed row) and the diff-writing one
-// (sql/refresh-diff/refresh.sql, migration 0008: writes only rows that come, go or change).
+// Two write strategies in one run, each the released definition of
+// refresh_pending() that introduced it, read from its frozen migration
+// folder, created for the run under another name and dropped afterwards, so
+// the case compares them whatever is installed: migration 0006's (deletes
+// and re-inserts every recomputed row) and migration 0008's (writes only the
+// rows that come, go or change, as the current refresh does).
 // Each arm starts from the rollups (and analytics_aggregates) emptied by
 // TRUNCATE, setup only, so both start equally compact; then a fresh build of
 // the whole history, then three whole-history rebuilds (invalidate_all(),
@@ -37,8 +38,8 @@ const ROLLUPS = [
   'analytics.monthly_subscriptions',
 ];
 const DEFINITIONS = {
-  previous: { label: '0006 (delete + insert)', file: 'capture/03-refresh.sql', name: 'bench_refresh_pending_0006' },
-  diff: { label: 'differences only', file: 'refresh-diff/refresh.sql', name: 'bench_refresh_pending_diff' },
+  previous: { label: '0006 (delete + insert)', file: '0006_change-capture/03-refresh.sql', name: 'bench_refresh_pending_0006' },
+  diff: { label: 'differences only', file: '0008_refresh-writes-only-changes/refresh.sql', name: 'bench_refresh_pending_diff' },
 } as const;
 type Definition = (typeof DEFINITIONS)[keyof typeof DEFINITIONS];
 const OTHER_ZONE = 'Asia/Kolkata';
@@ -72,12 +73,12 @@ const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 const seconds = (value: number) => `${value.toFixed(1)} s`;
 
-/** The definition of refresh_pending() in `definition.file`, under `definition.name`. */
+/** The definition of refresh_pending() in migrations/`definition.file`, under `definition.name`. */
 function definitionText(definition: Definition): string {
-  const text = readFileSync(new URL(`../sql/${definition.file}`, import.meta.url), 'utf8');
+  const text = readFileSync(new URL(`../migrations/${definition.file}`, import.meta.url), 'utf8');
   const start = text.indexOf('create or replace function analytics.refresh_pending(');
   const end = text.indexOf('comment on function analytics.refresh_pending(date)');
-  if (start < 0 || end < start) throw new Error(`bench: refresh_pending() not found in sql/${definition.file}`);
+  if (start < 0 || end < start) throw new Error(`bench: refresh_pending() not found in migrations/${definition.file}`);
   return text.slice(start, end).replace('analytics.refresh_pending(', `analytics.${definition.name}(`);
 }
 

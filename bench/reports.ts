@@ -2,7 +2,7 @@
 // of schema analytics_report reads, and what materialising it would buy.
 // - every relation read whole (all rows fetched by the client), as a plain
 //   view and as a materialized view of the same rows with an index on its
-//   key: the choice between the two in sql/report/ rests on this ratio, and
+//   key: the choice between the two in sql/report-relations/ rests on this ratio, and
 //   on the REFRESH a materialized view would add to every refresh;
 // - one key (a day, a week, a user…) against the whole relation: a filter
 //   reaches the rollup's index, so it costs a small fraction.

@@ -1,5 +1,5 @@
 // The writes case of `make bench CASES=writes`: what the package's
-// change-capture triggers (sql/capture/02-triggers.sql) cost the platform's
+// change-capture triggers (sql/capture/install_capture_triggers.sql) cost the platform's
 // single-row writes, measured with pgbench on the bench database itself.
 // "Without the package" is the same database with the four
 // analytics_capture_* triggers of each platform table disabled, so both arms

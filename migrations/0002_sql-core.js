@@ -1,5 +1,5 @@
 // 0002: the SQL core (issue "every metric of the spec as Postgres views and
-// functions"). The SQL lives in sql/core/, one concern per file, where a DBA
+// functions"). The SQL lives in migrations/0002_sql-core/, one concern per file, where a DBA
 // reads it; this migration applies those files in order, in one transaction.
 // A later change to one of them ships as a new migration that re-applies it.
 import { readFileSync } from 'node:fs';

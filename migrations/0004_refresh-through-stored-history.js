@@ -1,4 +1,4 @@
-// 0004: re-applies sql/core/04-refresh.sql (every function there is
+// 0004: re-applies migrations/0002_sql-core/04-refresh.sql (every function there is
 // `create or replace`) for databases migrated before its change:
 // - refresh_pending() never stops short of the stored history, so a call
 //   with an earlier p_through still rewrites the later stored days that

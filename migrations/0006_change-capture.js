@@ -4,7 +4,7 @@
 // instants turned into local days under the refresh lock, freshness checks
 // through an index, and the injectable clock analytics.local_today().
 //
-// Released migrations are frozen: this one applies sql/capture/, and the
+// Released migrations are frozen: this one applies migrations/0006_change-capture/, and the
 // files it and the earlier migrations read are pinned by test/frozen.test.ts.
 // Down removes the capture and re-applies the earlier definitions from the
 // frozen files of 0002, 0003 and 0005, keeping the refresh run log.

@@ -2,10 +2,10 @@
 // part 2"): the reporting zone as database state changed by one explicit,
 // atomic call; verify() against the platform tables only; every function's
 // search_path closed with pg_temp and catalog names qualified. The files
-// are in sql/operations/, applied in order; the search-path sweep runs last
+// are in migrations/0007_operations/, applied in order; the search-path sweep runs last
 // so it covers every function defined before it.
 // Down re-applies the definitions 0006 left (frozen files); see
-// sql/operations/down.sql for what it keeps.
+// migrations/0007_operations/down.sql for what it keeps.
 import { readFileSync } from 'node:fs';
 
 const read = (path) => readFileSync(new URL(`./${path}`, import.meta.url), 'utf8');

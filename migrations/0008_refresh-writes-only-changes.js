@@ -2,7 +2,7 @@
 // (issue "Safe on a live platform, part 2", item 5: rollups do not bloat).
 // A whole-history recomputation of unchanged data used to delete and
 // re-insert every row; now it writes none. Results are unchanged.
-// Down re-applies the frozen definition of 0006 (sql/capture/03-refresh.sql)
+// Down re-applies the frozen definition of 0006 (migrations/0006_change-capture/03-refresh.sql)
 // and keeps the search paths 0007 closed.
 import { readFileSync } from 'node:fs';
 

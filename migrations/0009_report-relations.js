@@ -1,7 +1,7 @@
 // 0009: every report where its users look (issue 12). Schema analytics_report
 // holds one relation per report grain for DBAs and BI tools, over the
 // rollups; analytics.user_known() lets the API tell an unknown learner from
-// an inactive one. The files are in sql/report/, applied in order.
+// an inactive one. The files are in migrations/0009_report-relations/, applied in order.
 import { readFileSync } from 'node:fs';
 
 const read = (path) => readFileSync(new URL(`./${path}`, import.meta.url), 'utf8');

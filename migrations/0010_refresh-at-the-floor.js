@@ -2,8 +2,8 @@
 // bodies for four compute_*() functions (same rows), the distinct-user
 // rollups derived from daily_user_activity, and refresh_pending() recomputing
 // them only for days whose active users changed. The files are in
-// sql/refresh-floor/, applied in order.
-// Down re-applies refresh_pending() of 0008 (sql/refresh-diff/refresh.sql)
+// migrations/0010_refresh-at-the-floor/, applied in order.
+// Down re-applies refresh_pending() of 0008 (migrations/0008_refresh-writes-only-changes/refresh.sql)
 // and drops the derive_*() functions; it keeps the compute_*() bodies, which
 // return the same rows as the ones they replaced.
 import { readFileSync } from 'node:fs';

@@ -2,8 +2,8 @@
 // public.users (created_at), so today's signups are an index range rather
 // than a scan of every user; retention() adds the live days' users to its
 // stored cells instead of recomputing the live weeks; user_activity_metrics()
-// reads a user's days as they are. Files in sql/read-today/, in order. Down
-// re-applies the report functions of 0011 (sql/read-floor/01-reports.sql),
+// reads a user's days as they are. Files in migrations/0013_reads-reaching-today/, in order. Down
+// re-applies the report functions of 0011 (migrations/0011_reads-at-the-floor/01-reports.sql),
 // then drops what 0013 added.
 import { readFileSync } from 'node:fs';
 

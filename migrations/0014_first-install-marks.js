@@ -2,8 +2,8 @@
 // release wrote as UTC midnights are replaced (nothing stored) or completed
 // (stored signup days recounted) by marks that hold in any zone; a refresh
 // before anything is stored reaches yesterday in one pass; pending_days()
-// says what is not stored yet. Files in sql/first-install/, in order. Down re-applies due_buckets() of 0006
-// (sql/capture/04-buckets.sql), then drops pending_days().
+// says what is not stored yet. Files in migrations/0014_first-install-marks/, in order. Down re-applies due_buckets() of 0006
+// (migrations/0006_change-capture/04-buckets.sql), then drops pending_days().
 import { readFileSync } from 'node:fs';
 
 const read = (path) => readFileSync(new URL(`./${path}`, import.meta.url), 'utf8');

@@ -105,7 +105,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     const pending = direction === 'up' ? await pendingDays(client) : null;
     return { direction, applied: ran.map((migration) => migration.name), pending };
   } catch (error) {
-    throw toConnectionError(error, options.databaseUrl) ?? error;
+    throw toConnectionError(error, options.databaseUrl) ?? dependentObjectsError(error) ?? error;
   } finally {
     await client.end().catch(() => {});
   }
@@ -215,6 +215,23 @@ async function installCurrent<T>(client: pg.Client, recordHistory: () => Promise
     await client.query('rollback');
     throw error;
   }
+}
+
+/**
+ * No migration drops with CASCADE (test/upgrade-dba-views.test.ts holds
+ * them to it): where a DBA's own view reads a relation that a migration must
+ * drop, PostgreSQL refuses, the migration rolls back, and this says what to
+ * do rather than dropping the view.
+ */
+function dependentObjectsError(error: unknown): StateError | undefined {
+  const { code, detail } = error as { code?: string; detail?: string };
+  if (code !== PgErrorCode.dependentObjectsStillExist) return undefined;
+  const dependents = (detail ?? '').split('\n').filter(Boolean).join('; ');
+  return new StateError(
+    `migrate: objects of yours read what this migration drops (${dependents}): the package never drops objects of yours; ` +
+      'drop them, migrate, and create them again. Nothing was changed',
+    { cause: error },
+  );
 }
 
 async function hasTimezoneState(client: pg.Client): Promise<boolean> {

@@ -1,5 +1,5 @@
 // The reporting time zone is database state (analytics.settings, see
-// sql/operations/01-timezone.sql). Every process that refreshes adopts it
+// sql/rollups/*_timezone.sql). Every process that refreshes adopts it
 // first: the first one chooses it, later ones use it, and one configured
 // with a different zone is refused instead of rebuilding the history behind
 // the DBA's back. Only `praxis-analytics timezone set` changes it.

@@ -1,5 +1,5 @@
 // Compares stored aggregates with a from-scratch recomputation
-// (analytics.verify, sql/core/06-verify.sql) and lists each difference.
+// (analytics.verify, sql/refresh/verify.sql) and lists each difference.
 import { z } from 'zod';
 import { sql } from 'slonik';
 import type { DatabasePool } from './db/pool.ts';

@@ -1,15 +1,15 @@
 // migrate on a busy primary: it never makes platform writers queue behind
 // it for longer than its lock_timeout, gives up on one line naming the table
 // and who held it, and builds the sessions index without blocking writers.
-import { readdirSync } from 'node:fs';
 import pg from 'pg';
 import t, { type Test } from 'tap';
 import { createTestDatabase } from './helpers/database.ts';
+import { migrationFiles } from './helpers/migration-text.ts';
 import { migrate } from '../src/migrate.ts';
 import { StateError } from '../src/errors.ts';
 
 /** Every migration: a fresh database applies them all. */
-const MIGRATIONS = readdirSync(new URL('../migrations/', import.meta.url)).length;
+const MIGRATIONS = (await migrationFiles()).length;
 /** Down to and including 0006, which drops the capture triggers. */
 const DOWN_THROUGH_CAPTURE = MIGRATIONS - 5;
 

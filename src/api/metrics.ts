@@ -1,5 +1,5 @@
 // What each metric of the admin API reads: the SQL function it calls (all in
-// schema analytics, see sql/api/metrics.sql and sql/core/05-reports.sql),
+// schema analytics, see sql/api/ and sql/reports/),
 // with which arguments, and the columns of its rows. This is the whole,
 // fixed list (spec 7: no custom report builder).
 import type { z } from 'zod';

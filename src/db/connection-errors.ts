@@ -13,6 +13,7 @@ export const PgErrorCode = {
   adminShutdown: '57P01',
   lockNotAvailable: '55P03',
   serializationFailure: '40001',
+  dependentObjectsStillExist: '2BP01',
 } as const;
 
 const NETWORK_CODES: Record<string, string> = {

@@ -1,4 +1,4 @@
-// The scheduler's view of the SQL in sql/scheduler/refresh-buckets.sql: which
+// The scheduler's view of the SQL in sql/scheduler/: which
 // buckets are due, refreshing a batch of them, logging a failure. The
 // decisions (freshness, what to recompute) are made in SQL under the refresh
 // lock; this module only calls it and checks the shape of what comes back.

@@ -16,10 +16,10 @@ export async function migrationFiles(): Promise<string[]> {
   return entries.filter((entry) => entry.isFile()).map((entry) => entry.name).sort();
 }
 
-export async function executedSql(file: string): Promise<ExecutedSql> {
-  const hash = (parts: readonly string[]) => createHash('sha256').update(parts.join('\n;\n')).digest('hex');
+/** The statements a migration sends, up and down, in order. */
+export async function executedTexts(file: string): Promise<{ readonly up: readonly string[]; readonly down: readonly string[] }> {
   if (file.endsWith('.sql')) {
-    const text = hash([await readFile(new URL(file, MIGRATIONS), 'utf8')]);
+    const text = [await readFile(new URL(file, MIGRATIONS), 'utf8')];
     return { up: text, down: text };
   }
   const module = (await import(new URL(file, MIGRATIONS).href)) as { up?: Step; down?: Step };
@@ -32,7 +32,13 @@ export async function executedSql(file: string): Promise<ExecutedSql> {
       },
     });
     if (step) step(pgm);
-    return hash(parts);
+    return parts;
   };
   return { up: record(module.up), down: record(module.down) };
+}
+
+export async function executedSql(file: string): Promise<ExecutedSql> {
+  const hash = (parts: readonly string[]) => createHash('sha256').update(parts.join('\n;\n')).digest('hex');
+  const texts = await executedTexts(file);
+  return { up: hash(texts.up), down: hash(texts.down) };
 }
