@@ -1,5 +1,5 @@
 // The source contract: the platform tables and columns the analytics package
-// reads (README, "Source contract"). `doctor` reports every way a database
+// reads (docs/dba.md, "Source contract"). `doctor` reports every way a database
 // falls short of it; `migrate` refuses to start until it holds.
 // Hosts may have more columns, in any order, and wider types where the
 // analytics SQL reads them the same way (varchar for text, bigint for int).

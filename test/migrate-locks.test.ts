@@ -35,7 +35,7 @@ t.test('a writer holding a lock: migrate gives up on one line, and writers queue
   const holder = await connect(t, url, 'platform writer');
   const queued = await connect(t, url, 'another platform writer');
   const observer = await connect(t, url, 'observer');
-  // the indexes exist already (as the README advises): the wait is the migration's own DDL
+  // the indexes exist already (as docs/dba.md advises): the wait is the migration's own DDL
   await observer.query('create index analytics_sessions_started_at_idx on public.sessions (started_at)');
   await observer.query('create index analytics_users_created_at_idx on public.users (created_at)');
   await holder.query('begin');

@@ -1,6 +1,7 @@
-// The README's library example is run as written (only its import of the
-// package points at the sources), against a fresh platform database with a
-// little demo data, so the documented usage cannot rot.
+// The library example of the backend guide (docs/backend.md, "Library
+// usage") is run as written (only its import of the package points at the
+// sources), against a fresh platform database with a little demo data, so
+// the documented usage cannot rot.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,10 +14,10 @@ import { createTestDatabase } from './helpers/database.ts';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 async function readmeExample(): Promise<string> {
-  const readme = await readFile(path.join(root, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Library usage'));
+  const guide = await readFile(path.join(root, 'docs/backend.md'), 'utf8');
+  const section = guide.slice(guide.indexOf('## Library usage'));
   const block = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
-  if (!block) throw new Error('README.md: no ```ts block under "## Library usage"');
+  if (!block) throw new Error('docs/backend.md: no ```ts block under "## Library usage"');
   return block.replace(`from '@oet-praxis/analytics'`, `from ${JSON.stringify(path.join(root, 'src/index.ts'))}`);
 }
 
@@ -32,7 +33,7 @@ function runNode(file: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ c
   });
 }
 
-t.test('the README library example runs and does what it says', async (t) => {
+t.test('the library example of the backend guide runs and does what it says', async (t) => {
   const { url } = await createTestDatabase(t, 'platform');
   await seed({ databaseUrl: url, users: 40, days: 60, seed: 5, endAt: new Date('2026-11-28T12:00:00Z'), sessionsPerUser: 10, shards: 1 });
 

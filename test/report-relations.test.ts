@@ -274,11 +274,12 @@ t.test('a filter on the key reaches the rollup index: one day, one user, one sce
   // business_monthly reads one row per month of tables that hold one row per month: nothing to prove there
   t.same((await plan(`select * from analytics_report.business_monthly where month_start = '2026-06-01'`)).seqScans, []);
 
-  // The README's three example queries, as the reader role, on the same data.
-  const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
-  const examples = [...readme.slice(readme.indexOf('<!-- The three queries below')).matchAll(/```sql\n([\s\S]*?)```/g)]
+  // The DBA guide's three example queries (docs/dba.md, "Connecting as
+  // analytics_reader"), as the reader role, on the same data.
+  const guide = await readFile(new URL('../docs/dba.md', import.meta.url), 'utf8');
+  const examples = [...guide.slice(guide.indexOf('<!-- The three queries below')).matchAll(/```sql\n([\s\S]*?)```/g)]
     .slice(0, 3).map((match) => match[1]!);
-  t.equal(examples.length, 3, 'the README shows three example queries');
+  t.equal(examples.length, 3, 'docs/dba.md shows three example queries');
   const client = await pg.connect();
   const answered: number[] = [];
   try {

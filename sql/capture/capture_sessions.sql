@@ -1,9 +1,10 @@
--- capture_sessions(), second version (migration 0012): as in
--- sql/capture/02-triggers.sql (migration 0006), and an update that keeps the
+-- capture_sessions(), the trigger function on public.sessions: logs the
+-- started_at instants of the changed rows, and an update that keeps the
 -- session's id and started_at says so in its log row (reports_unchanged),
 -- so that the refresh leaves that day's criteria scores alone. The triggers
--- that call it are unchanged: CREATE OR REPLACE swaps the body in place,
--- without a lock on the platform's tables.
+-- that call it come from install_capture_triggers()
+-- (sql/capture/install_capture_triggers.sql): CREATE OR REPLACE swaps this
+-- body in place, without a lock on the platform's tables.
 create or replace function analytics.capture_sessions()
 returns trigger
 language plpgsql

@@ -1,9 +1,9 @@
--- Rolling distinct users: the same covers as in migration 0002, counted per
--- day in three small aggregates (covers that start, wau covers that end, mau
--- covers that end) instead of four +1/-1 rows per user-day grouped
--- afterwards; and dau is the day's own count of covers that start. About a
--- third of the time on a rebuild (measured in the benchmark's peer, which
--- computes the same from the raw sessions).
+-- Rolling distinct users: each user's active days cover the wau and mau
+-- windows that follow them (see below), and the covers are counted per day
+-- in three small aggregates (covers that start, wau covers that end, mau
+-- covers that end) rather than as four +1/-1 rows per user-day grouped
+-- afterwards (the dearer plan on a rebuild); dau is the day's own count of
+-- covers that start.
 create or replace function analytics.compute_daily_active_users(p_days date[])
 returns setof analytics.daily_active_users
 language plpgsql stable parallel restricted

@@ -1,11 +1,11 @@
 -- Criteria: the nine criteria of the OET's assessment are read as columns
--- of one row per day, and only keys outside them are expanded. The old body
--- expanded every report with jsonb_each() into a row per criterion and
--- grouped those (nine rows per report): it was the dearest step of a
--- rebuild, and cheap in benchmarks only because reports that share one
--- criteria object let PostgreSQL reuse the expansion (Memoize), which real
--- reports, each its own object, do not. The result is the same for any
--- object: a key counts where its value is a JSON number, whatever the key.
+-- of one row per day, and only keys outside them are expanded. Expanding
+-- every report with jsonb_each() into a row per criterion and grouping
+-- those (nine rows per report) would be the dearest step of a rebuild; it
+-- looks cheap in benchmarks only where reports share one criteria object
+-- and PostgreSQL reuses the expansion (Memoize), which real reports, each
+-- its own object, do not allow. The result is the same for any object: a
+-- key counts where its value is a JSON number, whatever the key.
 create or replace function analytics.compute_daily_criteria_scores(p_days date[])
 returns setof analytics.daily_criteria_scores
 language plpgsql stable parallel restricted

@@ -1,9 +1,10 @@
 -- The four session rollups straight from the sessions and their reports, in
--- one statement. The old body read session_facts(), a set-returning function
--- that copied every session with its criteria_scores (which no rollup here
--- reads) into a tuplestore, and hid the join from the planner: one day's
--- facts then cost a hash of every report, and a rebuild's grouping was
--- planned for 1,000 input rows.
+-- one statement whose join the planner sees. Reading them through
+-- session_facts() (sql/refresh/session_facts.sql), a set-returning function,
+-- would copy every session with its criteria_scores (which no rollup here
+-- reads) into a tuplestore and hide the join from the planner: one day's
+-- facts would cost a hash of every report, and a rebuild's grouping would
+-- be planned for 1,000 input rows.
 create or replace function analytics.compute_daily_session_rollups(p_days date[])
 returns table (
   grain text, day date, user_id uuid, scenario_id uuid, hour smallint, bin_start_minutes integer,

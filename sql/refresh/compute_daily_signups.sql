@@ -1,9 +1,8 @@
--- New users of the given local days (migration 0011), same rows as the body
--- of 0002: the platform keeps no index on users.created_at, so every call
--- reads every user. The old body converted each user's created_at to a
--- local date before comparing; a range test on the raw timestamp first
--- rejects almost all of them for the price of a comparison. A report that
--- reaches today calls this for its live day: about 9 -> 3 ms at 50,000 users.
+-- New users of the given local days. A range test on the raw created_at
+-- comes first: analytics_users_created_at_idx on users (created_at)
+-- (sql/capture/platform_indexes.sql) serves it, and it rejects most users
+-- before the conversion of each one's created_at to a local date picks the
+-- exact days. A report that reaches today calls this for its live day.
 create or replace function analytics.compute_daily_signups(p_days date[])
 returns setof analytics.daily_signups
 language plpgsql stable parallel restricted

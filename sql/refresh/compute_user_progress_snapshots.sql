@@ -1,8 +1,8 @@
--- Progress snapshots: as in migration 0002, but a refresh of a few users
--- reads each one's days through the (user_id, day) index. The old body
--- joined the users to the whole of daily_user_activity, which the planner
--- did with a scan of every stored user-day: a one-day refresh cost a pass
--- over the history.
+-- Progress snapshots: each user's running sums over daily_user_activity.
+-- A refresh of a few users reads each one's days through the (user_id, day)
+-- index; a join of those users to the whole of daily_user_activity would be
+-- planned as a scan of every stored user-day, so that a one-day refresh
+-- would cost a pass over the history.
 create or replace function analytics.compute_user_progress_snapshots(p_users uuid[], p_from date, p_through date)
 returns setof analytics.user_progress_snapshots
 language plpgsql stable

@@ -1,6 +1,7 @@
--- daily_rows() named its catalog unqualified; every catalog name is now
--- schema-qualified as well, so the order of the path is a second line of
--- defence, not the only one.
+-- The rows of a daily rollup for a range: the stored days from its table,
+-- union all the live ones from its compute_<rollup>(), in one dynamic query.
+-- Every catalog name is schema-qualified as well as the search_path pinned,
+-- so the order of the path is a second line of defence, not the only one.
 create or replace function analytics.daily_rows(p_rollup anyelement, p_from date, p_to date)
 returns setof anyelement
 language plpgsql stable

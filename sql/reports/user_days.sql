@@ -4,8 +4,9 @@
 -- planner inlines it into the query that calls it and sees the index range
 -- (a set-returning function it cannot inline would hand it 1,000 guessed
 -- rows in a tuplestore).
--- Both branches name their columns, so the union is flattened (see
--- sql/read-floor/01-reports.sql).
+-- Both branches name their columns, so the union is flattened: with
+-- "select *" on one side and a function's row type on the other, every
+-- stored row would pass through an extra projection.
 create or replace function analytics.user_days(p_user_id uuid, p_from date, p_to date, p_through date, p_live date[])
 returns table (
   day date, sessions_started integer, sessions_completed integer, sessions_finished integer,

@@ -27,7 +27,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   doctor: {
     usage: `doctor
     Check the server version (PostgreSQL 15 to 18) and the database against
-    the source contract (README): lists every
+    the source contract (docs/dba.md): lists every
     missing table, missing column and wrong type; once migrated, also every
     missing or disabled capture trigger and missing index, each on its own
     line with what to run; exits 1 when any. Says which days of history are

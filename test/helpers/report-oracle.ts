@@ -1,5 +1,5 @@
 // What the report relations must hold for a history, from the metric
-// definitions (README, "Catalogue") applied to the raw rows in TypeScript.
+// definitions (docs/dba.md, "Catalogue") applied to the raw rows in TypeScript.
 // Nothing here reads the package: no function, view or rollup of it, and no
 // PostgreSQL time-zone arithmetic (local days come from Intl).
 import type { History } from './edge-history.ts';

@@ -1,6 +1,6 @@
 // A backend as a user writes one: it installs the packed tarball, compiles
 // with "strict" and without skipLibCheck (tsconfig.json beside this file),
-// and calls every export of the README's "Library usage" against the
+// and calls every export of docs/backend.md's "Library usage" against the
 // database of DATABASE_URL, whose platform tables it seeds itself. Run by
 // test/package/run.ts on the lowest Node that `engines` claims, and on 24.
 // Prints one "ok <step>" line per step; any failure exits non-zero.
