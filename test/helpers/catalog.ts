@@ -31,8 +31,11 @@ export async function catalogOfAnalytics(pool: DatabasePool): Promise<readonly s
     left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
     where a.attnum > 0 and not a.attisdropped
     union all
+    -- NOT NULL is compared on its column (PostgreSQL 18 also names it a
+    -- constraint, after the table it was first created on: a table rebuilt
+    -- under its old name by a released migration keeps a suffixed name)
     select format('constraint %s on %s: %s', co.conname, co.conrelid::regclass, pg_get_constraintdef(co.oid))
-    from pg_constraint co join ns n on n.oid = co.connamespace
+    from pg_constraint co join ns n on n.oid = co.connamespace where co.contype <> 'n'
     union all
     select format('function %s: %s; owner %s; config %s; acl %s; body %s', p.oid::regprocedure, obj_description(p.oid, 'pg_proc'),
                   pg_get_userbyid(p.proowner), p.proconfig::text, p.proacl::text, md5(pg_get_functiondef(p.oid)))
