@@ -12,8 +12,8 @@ import { StateError } from '../src/errors.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { executedTexts, migrationFiles } from './helpers/migration-text.ts';
 import { catalogOfAnalytics } from './helpers/catalog.ts';
+import { RELEASES } from './helpers/upgrade-path.ts';
 
-const RELEASES = (await migrationFiles()).map((file) => file.replace(/\.(js|sql)$/, ''));
 const FIRST_WITH_REPORTS = RELEASES.indexOf('0009_report-relations') + 1;
 
 const DBA_VIEW = sql.unsafe`
