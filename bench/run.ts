@@ -33,6 +33,18 @@ const SCALES = {
 } as const;
 const END = new Date('2026-11-28T00:00:00Z'); // fixed, so a reused database is the same data
 
+// The floor of the core case: one GROUP BY per day over sessions ⋈ feedback_reports.
+const RAW_DAILY_GROUP_BY = sql.unsafe`
+    select date_trunc('day', s.started_at) as day,
+           count(*) as sessions_started,
+           count(*) filter (where s.completion_status = 'completed') as sessions_completed,
+           sum(s.duration_seconds) as practice_seconds,
+           sum(f.score_raw) as score_sum,
+           count(f.score_raw) as scored
+    from public.sessions s
+    left join public.feedback_reports f on f.session_id = s.id
+    group by 1`;
+
 const { values } = parseArgs({
   options: { scale: { type: 'string', default: 'small' }, cases: { type: 'string', default: 'core,api' } },
   strict: true,
@@ -238,17 +250,6 @@ async function withWorkMem(pool: DatabasePool, statement: QuerySqlToken): Promis
     await tx.query(statement);
   });
 }
-
-const RAW_DAILY_GROUP_BY = sql.unsafe`
-    select date_trunc('day', s.started_at) as day,
-           count(*) as sessions_started,
-           count(*) filter (where s.completion_status = 'completed') as sessions_completed,
-           sum(s.duration_seconds) as practice_seconds,
-           sum(f.score_raw) as score_sum,
-           count(f.score_raw) as scored
-    from public.sessions s
-    left join public.feedback_reports f on f.session_id = s.id
-    group by 1`;
 
 async function bestOf(runs: number, work: () => Promise<unknown>): Promise<number> {
   let best = Number.POSITIVE_INFINITY;

@@ -1,4 +1,4 @@
-// 0009: every report where its users look (issue 12). Schema analytics_report
+// 0009: every report where its users look. Schema analytics_report
 // holds one relation per report grain for DBAs and BI tools, over the
 // rollups; analytics.user_known() lets the API tell an unknown learner from
 // an inactive one. The files are in migrations/0009_report-relations/, applied in order.

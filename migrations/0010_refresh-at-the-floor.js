@@ -1,4 +1,4 @@
-// 0010: rebuild, refresh and reads closer to the floor (issue 14). Faster
+// 0010: rebuild, refresh and reads closer to the floor. Faster
 // bodies for four compute_*() functions (same rows), the distinct-user
 // rollups derived from daily_user_activity, and refresh_pending() recomputing
 // them only for days whose active users changed. The files are in

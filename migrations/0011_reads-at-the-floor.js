@@ -1,4 +1,4 @@
-// 0011: reads at the floor (issue 14). The report functions read their
+// 0011: reads at the floor. The report functions read their
 // stored rows straight from the rollups and compute not-yet-stored days only
 // when the range reaches them (migrations/0011_reads-at-the-floor/01-reports.sql); "today" in the
 // reports is analytics.local_today(), as in the refresh. New users of a live

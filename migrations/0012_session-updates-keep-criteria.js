@@ -1,6 +1,6 @@
 // 0012: a session update that keeps the session's id and started_at (it
 // completes, is abandoned, ends later, changes user) no longer recomputes its
-// day's criteria scores (issue 14: one changed day). The log gets a column
+// day's criteria scores (one changed day). The log gets a column
 // saying so (added to the catalog only, no rewrite), capture_sessions() sets
 // it, and refresh_pending() reads it. Files in migrations/0012_session-updates-keep-criteria/, in order.
 // Down re-applies refresh_pending() of 0010 (migrations/0010_refresh-at-the-floor/03-refresh.sql),

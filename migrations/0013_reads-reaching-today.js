@@ -1,4 +1,4 @@
-// 0013: reads at the floor, continued (issue 14). An index on
+// 0013: reads at the floor, continued. An index on
 // public.users (created_at), so today's signups are an index range rather
 // than a scan of every user; retention() adds the live days' users to its
 // stored cells instead of recomputing the live weeks; user_activity_metrics()

@@ -65,6 +65,15 @@ set local check_function_bodies = off;
 \ir refresh/pending_days.sql
 \ir refresh/recompute_daily_active_users.sql
 \ir refresh/recompute_user_progress_snapshots.sql
+\ir refresh/reconcile_daily_active_users.sql
+\ir refresh/reconcile_daily_criteria_scores.sql
+\ir refresh/reconcile_daily_signups.sql
+\ir refresh/reconcile_monthly_subscriptions.sql
+\ir refresh/reconcile_period_active_users.sql
+\ir refresh/reconcile_platform_progress_snapshots.sql
+\ir refresh/reconcile_session_rollups.sql
+\ir refresh/reconcile_user_progress_snapshots.sql
+\ir refresh/reconcile_weekly_retention.sql
 \ir refresh/record_aggregates.sql
 \ir refresh/refresh_daily.sql
 \ir refresh/refresh_monthly.sql
@@ -72,6 +81,7 @@ set local check_function_bodies = off;
 \ir refresh/refresh_range.sql
 \ir refresh/refresh_weekly.sql
 \ir refresh/session_facts.sql
+\ir refresh/take_invalidations.sql
 \ir refresh/verify.sql
 \ir reports/active_users.sql
 \ir reports/bucket_bounds.sql

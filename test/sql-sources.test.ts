@@ -3,9 +3,12 @@
 // after it (or, for the few files that hold a concern rather than one
 // object, listed below); sql/install.sql lists each of those files once; and
 // applying the files again to an installed database changes nothing in its
-// catalog. Whether those files equal what the released migrations built is
+// catalog. A migration that changes an object carries a copy of its file
+// under the same name, as released; the newest copy equals the file. Whether
+// the files equal what the released migrations built is
 // test/upgrade-path-*.test.ts's question.
 import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { z } from 'zod';
 import { sql, type DatabasePool } from 'slonik';
@@ -102,4 +105,18 @@ t.test('applying every function and view file again to an installed database lea
     for (const file of replaceable) await client.query(readFileSync(sqlPath(file), 'utf8'));
   });
   t.same(await catalogOfAnalytics(pool), before);
+});
+
+t.test('the newest copy of a file in migrations/ equals the file: an edit under sql/ needs a migration that carries it', async (t) => {
+  const migrations = fileURLToPath(new URL('../migrations/', import.meta.url));
+  const folders = readdirSync(migrations, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  let copies = 0;
+  for (const file of sourceFiles) {
+    const base = file.replace(/^.*\//, '');
+    const newest = folders.filter((folder) => readdirSync(`${migrations}${folder}`).includes(base)).at(-1);
+    if (!newest) continue;
+    copies += 1;
+    t.equal(readFileSync(`${migrations}${newest}/${base}`, 'utf8'), readFileSync(sqlPath(file), 'utf8'), `${file} = migrations/${newest}/${base}`);
+  }
+  t.ok(copies > 0, 'some files have copies');
 });

@@ -1,4 +1,4 @@
--- The triggers. UPDATE OF lists every column a metric reads (README,
+-- The triggers. UPDATE OF lists every column a metric reads (docs/dba.md,
 -- "How changes are tracked"); WHEN drops updates that set them to the same
 -- values before any trigger event is queued. A function, so that `doctor`
 -- can name one call that puts back a dropped trigger.
@@ -53,5 +53,5 @@ begin
 end
 $$;
 comment on function analytics.install_capture_triggers() is
-  'Creates (or re-creates) the change-capture triggers on public.sessions, feedback_reports, users and subscriptions, enabled ALWAYS. Run by migration 0006; run it again when doctor reports a missing trigger.';
+  'Creates (or re-creates) the change-capture triggers on public.sessions, feedback_reports, users and subscriptions, enabled ALWAYS. The install runs it; run it again when doctor reports a missing trigger.';
 revoke execute on function analytics.install_capture_triggers() from public;

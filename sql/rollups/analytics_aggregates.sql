@@ -18,7 +18,7 @@ comment on column analytics.analytics_aggregates.time_bucket is
 comment on column analytics.analytics_aggregates.dimension is
   'The bucket''s dimension value (scenario id for weekly_content), empty for platform-wide rows.';
 comment on column analytics.analytics_aggregates.data is
-  'The bucket''s sums and counts; the keys are documented in the README catalogue.';
+  'The bucket''s sums and counts as one JSON object, one key per figure; analytics.record_aggregates writes them.';
 comment on column analytics.analytics_aggregates.created_at is
   'When this output was recorded (UTC).';
 grant select on analytics.analytics_aggregates to analytics_reader;
