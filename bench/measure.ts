@@ -46,7 +46,7 @@ export async function emptyRollups(db: CommonQueryMethods): Promise<void> {
   await db.query(sql.unsafe`vacuum analyze analytics.daily_user_activity, analytics.daily_scenario_activity,
     analytics.daily_session_durations, analytics.hourly_sessions, analytics.daily_criteria_scores,
     analytics.daily_signups, analytics.daily_active_users, analytics.period_active_users,
-    analytics.weekly_retention, analytics.monthly_subscriptions, analytics.user_progress_snapshots,
+    analytics.weekly_retention, analytics.monthly_subscriptions, analytics.monthly_customer_mrr, analytics.user_progress_snapshots,
     analytics.analytics_aggregates, analytics.invalidation_log`);
   await db.query(sql.unsafe`select analytics.invalidate_all()`);
 }

@@ -23,6 +23,7 @@ set local check_function_bodies = off;
 \ir rollups/daily_signups.sql
 \ir rollups/daily_user_activity.sql
 \ir rollups/hourly_sessions.sql
+\ir rollups/monthly_customer_mrr.sql
 \ir rollups/monthly_subscriptions.sql
 \ir rollups/period_active_users.sql
 \ir rollups/user_progress_snapshots.sql
@@ -56,18 +57,21 @@ set local check_function_bodies = off;
 \ir refresh/compute_daily_signups.sql
 \ir refresh/compute_daily_user_activity.sql
 \ir refresh/compute_hourly_sessions.sql
+\ir refresh/compute_monthly_customer_mrr.sql
 \ir refresh/compute_monthly_subscriptions.sql
 \ir refresh/compute_period_active_users.sql
 \ir refresh/compute_user_progress_snapshots.sql
 \ir refresh/compute_weekly_retention.sql
 \ir refresh/derive_period_active_users.sql
 \ir refresh/derive_weekly_retention.sql
+\ir refresh/month_instants.sql
 \ir refresh/pending_days.sql
 \ir refresh/recompute_daily_active_users.sql
 \ir refresh/recompute_user_progress_snapshots.sql
 \ir refresh/reconcile_daily_active_users.sql
 \ir refresh/reconcile_daily_criteria_scores.sql
 \ir refresh/reconcile_daily_signups.sql
+\ir refresh/reconcile_monthly_customer_mrr.sql
 \ir refresh/reconcile_monthly_subscriptions.sql
 \ir refresh/reconcile_period_active_users.sql
 \ir refresh/reconcile_platform_progress_snapshots.sql
@@ -81,6 +85,7 @@ set local check_function_bodies = off;
 \ir refresh/refresh_range.sql
 \ir refresh/refresh_weekly.sql
 \ir refresh/session_facts.sql
+\ir refresh/subscription_terms.sql
 \ir refresh/take_invalidations.sql
 \ir refresh/verify.sql
 \ir reports/active_users.sql
@@ -116,6 +121,8 @@ set local check_function_bodies = off;
 \ir report-relations/duration_histogram_daily.sql
 \ir report-relations/platform_daily.sql
 \ir report-relations/platform_monthly.sql
+\ir report-relations/mrr_movements.sql
+\ir report-relations/mrr_movements_by_customer.sql
 \ir report-relations/platform_weekly.sql
 \ir report-relations/retention_weekly.sql
 \ir report-relations/scenario_daily.sql

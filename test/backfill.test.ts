@@ -28,6 +28,7 @@ const ROLLUPS = [
   'daily_active_users',
   'user_progress_snapshots',
   'monthly_subscriptions',
+  'monthly_customer_mrr',
   'weekly_retention',
 ] as const;
 

@@ -24,6 +24,7 @@ const RELEASED: Record<string, { up: string; down: string }> = {
   '0013_reads-reaching-today': { up: '55b4e2e1eb61b07c1f43d1ce2303d55116702db7b0fa0a17b5983f0d1a5c4fc6', down: '5275c8a84f7cb32e4c1d844334099939306b558f9f66f94c58dcf2ac106bd877' },
   '0014_first-install-marks': { up: 'fb24db58f2d9c8fc96cd7a91e872642ac223ced0d42ec0beb5faf7c52d46363d', down: '84fd184914653769a6dbb356fafdd84f219bcbd8f5cf13549f6d8a2dbdd99a4b' },
   '0015_refresh-in-steps': { up: '060a4b68893136a64f9b6e299fc353952f8eebf04151cc66137512e320095e87', down: '76821ef888334239ea92c1fd961efed09422ce49f130c2ae4d82eaf3c2a8b258' },
+  '0016_mrr-movements': { up: '05617b547f301d2f280c7c70d871808bcfc3a30e0dedf4d5775a0cbdd1191667', down: '5b520a65f580763aecf6ce00dfdd3cbec749bb9561bd80a81e0031b506ff9b8b' },
 };
 
 t.test('no released migration executes other SQL than it did when released', async (t) => {

@@ -184,3 +184,20 @@ t.test('verify finds no difference over months before the first data', async (t)
   t.equal(await differences(pool, '2026-02-01', '2026-03-31'), 0, 'no difference from the first data month on');
   t.equal(await differences(pool, '2026-01-01', '2026-03-31'), 0, 'no difference over a range starting a month earlier');
 });
+
+t.test('a subscription that starts at a month\'s first instant, written after that month is stored, changes the stored month before it', async (t) => {
+  // A month's closing figures (active_subscribers, MRR) are taken at the next
+  // month's first instant, so a row starting at 1 March 00:00 counts in
+  // February's: the refresh must recompute February, not only March.
+  const { pool } = await createTestDatabase(t);
+  const add = fixtures(pool);
+  await add.users([1, 2].map((n) => ({ n, createdAt: '2026-01-05T00:00:00Z' })));
+  await add.subscriptions([{ n: 1, user: 1, startedAt: '2026-01-10T00:00:00Z' }]);
+  await refresh(pool);
+  await add.subscriptions([{ n: 2, user: 2, amountCents: 1000, startedAt: '2026-03-01T00:00:00Z' }]);
+  await refresh(pool);
+  const stored = await pool.one(sql.type(z.object({ active_subscribers: z.number(), mrr_cents: z.number() }))`
+    select active_subscribers, mrr_cents::float8 from analytics.monthly_subscriptions where month_start = '2026-02-01'`);
+  t.same(stored, { active_subscribers: 2, mrr_cents: 4900 }, 'February closes with both subscriptions paying');
+  t.equal(await differences(pool, '2026-01-01', '2026-04-30'), 0);
+});

@@ -31,6 +31,7 @@ const TABLES = [
   'analytics.daily_signups',
   'analytics.weekly_retention',
   'analytics.monthly_subscriptions',
+  'analytics.monthly_customer_mrr',
   'public.user_progress_snapshots',
 ] as const;
 type Table = (typeof TABLES)[number];

@@ -13,8 +13,8 @@ import { createTestDatabase } from './helpers/database.ts';
 import { fixtures, id } from './helpers/fixtures.ts';
 
 const REPORT_RELATIONS = [
-  'business_monthly', 'criteria_daily', 'duration_histogram_daily', 'platform_daily', 'platform_monthly',
-  'platform_weekly', 'retention_weekly', 'scenario_daily', 'scenario_weekly', 'usage_hourly', 'user_daily', 'user_progress',
+  'business_monthly', 'criteria_daily', 'duration_histogram_daily', 'mrr_movements', 'mrr_movements_by_customer',
+  'platform_daily', 'platform_monthly', 'platform_weekly', 'retention_weekly', 'scenario_daily', 'scenario_weekly', 'usage_hourly', 'user_daily', 'user_progress',
 ];
 
 const rows = (pool: DatabasePool, query: ReturnType<typeof sql.unsafe>) =>
@@ -219,12 +219,14 @@ t.test('a filter on the key reaches the rollup index: one day, one user, one sce
     select user_id from analytics.daily_user_activity order by day, user_id limit 1`);
   const someScenario = await pool.oneFirst(sql.type(z.object({ scenario_id: z.string() }))`
     select scenario_id from analytics.daily_scenario_activity order by day, scenario_id limit 1`);
+  const someSubscriber = await pool.oneFirst(sql.type(z.object({ user_id: z.string() }))`
+    select user_id from analytics.monthly_customer_mrr where movement <> 'unchanged' order by month_start, user_id limit 1`);
 
   // The tables that grow with users, scenarios or cohorts x days; the others
   // hold one row per day, week or month (a thousand rows for three years),
   // where reading a few pages whole is the planner's right choice.
   const LARGE = ['daily_user_activity', 'daily_scenario_activity', 'daily_session_durations', 'hourly_sessions',
-    'daily_criteria_scores', 'user_progress_snapshots', 'weekly_retention', 'users'];
+    'daily_criteria_scores', 'user_progress_snapshots', 'weekly_retention', 'monthly_customer_mrr', 'users'];
   /**
    * The plan of a query as executed: the rows its scans of the large tables
    * read (kept or filtered out), the pages it touched, and the large tables
@@ -264,6 +266,9 @@ t.test('a filter on the key reaches the rollup index: one day, one user, one sce
     ['usage_hourly', `day = '2026-06-15'`],
     ['duration_histogram_daily', `day = '2026-06-15'`],
     ['retention_weekly', `cohort_week = '2026-06-15'`],
+    ['mrr_movements', `month_start = '2026-06-01'`],
+    ['mrr_movements_by_customer', `month_start = '2026-06-01'`],
+    ['mrr_movements_by_customer', `user_id = '${someSubscriber}'`],
   ] as const;
   for (const [relation, filter] of cases) {
     const all = await plan(`select * from analytics_report.${relation}`);

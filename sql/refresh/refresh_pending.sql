@@ -122,13 +122,16 @@ begin
     v_through);
 
   -- Subscription months: from the earliest changed one, and every month that
-  -- has ended since the last refresh; complete months only.
+  -- has ended since the last refresh; complete months only. A change on a
+  -- month's first day also changes the month before: a month's closing
+  -- figures are taken at the next month's first instant.
   v_business_months := array(
     select m::date from pg_catalog.generate_series(
-      least(date_trunc('month', v_taken.subscriptions_from::timestamp), date_trunc('month', (v_previous + 1)::timestamp),
+      least(date_trunc('month', (v_taken.subscriptions_from - 1)::timestamp), date_trunc('month', (v_previous + 1)::timestamp),
             case when v_previous is null then date_trunc('month', (select min(x) from unnest(v_days) x)::timestamp) end),
       date_trunc('month', (v_through + 1)::timestamp) - interval '1 month', interval '1 month') m);
   perform analytics.reconcile_monthly_subscriptions(v_business_months);
+  perform analytics.reconcile_monthly_customer_mrr(v_business_months);
 
   -- signup-only changes alter a day's record too (new_users)
   perform analytics.record_aggregates(

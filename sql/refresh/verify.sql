@@ -59,6 +59,9 @@ begin
       ('monthly_subscriptions', 'month_start',
        'select * from analytics.monthly_subscriptions where month_start = any($3)',
        'select * from analytics.compute_monthly_subscriptions($3)'),
+      ('monthly_customer_mrr', 'month_start, currency, user_id',
+       'select * from analytics.monthly_customer_mrr where month_start = any($3)',
+       'select * from analytics.compute_monthly_customer_mrr($3)'),
       ('user_progress_snapshots', 'user_id, snapshot_date',
        'select * from analytics.user_progress_snapshots where snapshot_date between $4 and $5',
        'select * from analytics.recompute_user_progress_snapshots($4, $5)')

@@ -14,6 +14,7 @@ as $$
   delete from analytics.period_active_users;
   delete from analytics.weekly_retention;
   delete from analytics.monthly_subscriptions;
+  delete from analytics.monthly_customer_mrr;
   delete from analytics.user_progress_snapshots;
   delete from analytics.invalidation_log;
 $$;

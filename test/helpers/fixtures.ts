@@ -25,6 +25,7 @@ export type SubscriptionRow = {
   user: number;
   billingInterval?: 'month' | 'quarter' | 'year';
   amountCents?: number;
+  currency?: string;
   startedAt: string;
   trialEndsAt?: string | null;
   canceledAt?: string | null;
@@ -81,7 +82,7 @@ export function fixtures(pool: DatabasePool) {
              started_at, trial_ends_at, canceled_at, ended_at)
           values (${id('subscription', row.n)}, ${id('user', row.user)}, 'standard',
                   ${row.status ?? (row.endedAt ? 'canceled' : 'active')}, ${row.billingInterval ?? 'month'},
-                  ${row.amountCents ?? 3900}, 'USD', ${row.startedAt}, ${row.trialEndsAt ?? null},
+                  ${row.amountCents ?? 3900}, ${row.currency ?? 'USD'}, ${row.startedAt}, ${row.trialEndsAt ?? null},
                   ${row.canceledAt ?? null}, ${row.endedAt ?? null})`);
       }
     },
