@@ -186,6 +186,46 @@ function timeChart(view, { buckets, complete, granularity, series }) {
   return sum(series.map((item) => countData(item.values)));
 }
 
+/**
+ * MRR movements of one currency as stacked bars per month: new, expansion and
+ * reactivation above zero, contraction and churn below. uPlot does not
+ * stack, so each bar is drawn to its running total, outermost first, and the
+ * legend shows each movement's own amount.
+ */
+function movementChart(view, currency, rows) {
+  const x = rows.map((row) => epochSeconds(row.bucket));
+  const stacks = [
+    [['new_cents', 'New'], ['expansion_cents', 'Expansion'], ['reactivation_cents', 'Reactivation']],
+    [['contraction_cents', 'Contraction'], ['churn_cents', 'Churn']],
+  ];
+  const series = [{ label: 'Month', value: '{YYYY}-{MM}' }];
+  const data = [x];
+  stacks.forEach(([...stack], side) => {
+    const sign = side === 0 ? 1 : -1;
+    const totals = stack.map((_, depth) => rows.map((row) => sign * sum(stack.slice(0, depth + 1).map(([key]) => row[key] / 100))));
+    for (let depth = stack.length - 1; depth >= 0; depth -= 1) {
+      const [key, label] = stack[depth];
+      series.push({
+        label, fill: MOVEMENT_COLORS[key], stroke: MOVEMENT_COLORS[key], width: 0,
+        paths: uPlot.paths.bars({ size: [0.6, 48] }), points: { show: false },
+        value: (_u, _value, _series, index) => (index === null ? '' : MONEY.format(rows[index][key] / 100)),
+      });
+      data.push(totals[depth]);
+    }
+  });
+  plot(view, `Stacked bars by month, ${currency}: MRR movements`, {
+    scales: { x: { time: true, range: (_u, min, max) => [min - 15 * 86_400, max + 15 * 86_400] } },
+    axes: [{ splits: () => x, values: (_u, ticks) => ticks.map((tick) => isoDay(new Date(tick * 1000)).slice(0, 7)) }, countAxis],
+    series,
+    tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC'),
+  }, data);
+}
+
+const MOVEMENT_COLORS = {
+  new_cents: COLORS[0], expansion_cents: COLORS[2], reactivation_cents: COLORS[3], contraction_cents: COLORS[1], churn_cents: '#c4453b',
+};
+const MOVEMENT_KEYS = Object.keys(MOVEMENT_COLORS);
+
 /** A chart of series responses over the same buckets: one line each, `rateIndex` on the right-hand 0-100% axis. */
 function seriesChart(view, responses, labels, rateIndex) {
   const [first] = responses;
@@ -430,6 +470,24 @@ const PANELS = {
         percent(row.churn_rate, 1), `${NUMBER.format(row.churned_subscribers)} of ${NUMBER.format(payingAtStart[month])}`,
         MONEY.format(row.mrr_cents / 100), percent(row.trial_conversion)]));
       return points + countData(rows.map((row) => row.mrr_cents));
+    },
+  },
+  'mrr-movements': {
+    freshness: 'business/mrr_movements',
+    load: (context) => context.get('business', { metric: 'mrr_movements', ...span(context) }),
+    draw(view, { rows }) {
+      // one chart and one table per currency: money is never added across currencies
+      for (const currency of [...new Set(rows.map((row) => row.currency))].sort()) {
+        const months = rows.filter((row) => row.currency === currency);
+        view.append(Object.assign(document.createElement('h4'), { textContent: currency }));
+        movementChart(view, currency, months);
+        table(view, ['Month', ['MRR at start', 'At the month\'s first instant'], 'New', 'Expansion', 'Reactivation', 'Contraction', 'Churn',
+          ['MRR at end', 'At the next month\'s first instant: start + new + expansion + reactivation − contraction − churn']],
+        months.map((row) => [row.complete ? row.bucket.slice(0, 7) : `${row.bucket.slice(0, 7)} (so far)`,
+          ...['mrr_start_cents', 'new_cents', 'expansion_cents', 'reactivation_cents', 'contraction_cents', 'churn_cents', 'mrr_end_cents']
+            .map((key) => MONEY.format(row[key] / 100))]));
+      }
+      return countData(rows.flatMap((row) => MOVEMENT_KEYS.map((key) => row[key])));
     },
   },
   retention: {

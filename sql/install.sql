@@ -93,6 +93,7 @@ set local check_function_bodies = off;
 \ir reports/bucket_span.sql
 \ir reports/daily_rows.sql
 \ir reports/live_days.sql
+\ir reports/mrr_movement_metrics.sql
 \ir reports/retention.sql
 \ir reports/scenario_performance.sql
 \ir reports/session_metrics.sql

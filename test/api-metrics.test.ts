@@ -150,6 +150,31 @@ t.test('CSV: header and the same rows; formula-looking text gets a quote, number
   t.equal(csvFileName(request('content', { metric: 'scenario_performance' })), 'content-scenario_performance-2026-01-05-2026-01-07.csv');
 });
 
+t.test('MRR movements: one row per month and currency, never a sum across currencies; JSON and CSV', async (t) => {
+  const { url, pool } = await createTestDatabase(t);
+  await fixtures(pool).users([1, 2, 3].map((n) => ({ n, createdAt: '2025-11-01T00:00:00Z' })));
+  // user 1 pays A$39.00 from December and moves to A$49.00 on 10 January;
+  // user 2 pays US$20.00 from 5 January; user 3 pays A$39.00 until 20 January
+  await fixtures(pool).subscriptions([
+    { n: 1, user: 1, currency: 'AUD', startedAt: '2025-12-01T00:00:00Z', endedAt: '2026-01-10T00:00:00Z' },
+    { n: 2, user: 1, currency: 'AUD', amountCents: 4900, startedAt: '2026-01-10T00:00:00Z' },
+    { n: 3, user: 2, currency: 'USD', amountCents: 2000, startedAt: '2026-01-05T00:00:00Z' },
+    { n: 4, user: 3, currency: 'AUD', startedAt: '2025-12-01T00:00:00Z', endedAt: '2026-01-20T00:00:00Z' },
+  ]);
+  const january = { startDate: '2026-01-01', endDate: '2026-01-31', metric: 'mrr_movements' };
+  const movements = await queryMetric(pool, parseMetricRequest('business', january));
+  t.same(movements.rows, [
+    { bucket: '2026-01-01', currency: 'AUD', mrr_start_cents: 7800, new_cents: 0, expansion_cents: 1000, contraction_cents: 0,
+      churn_cents: 3900, reactivation_cents: 0, mrr_end_cents: 4900, complete: true },
+    { bucket: '2026-01-01', currency: 'USD', mrr_start_cents: 0, new_cents: 2000, expansion_cents: 0, contraction_cents: 0,
+      churn_cents: 0, reactivation_cents: 0, mrr_end_cents: 2000, complete: true },
+  ]);
+  t.equal(movements.granularity, 'month');
+  t.equal(await csvOf(url, 'business', january),
+    'bucket,currency,mrr_start_cents,new_cents,expansion_cents,contraction_cents,churn_cents,reactivation_cents,mrr_end_cents,complete\n'
+    + '2026-01-01,AUD,7800.00,0.00,1000.00,0.00,3900.00,0.00,4900.00,t\n2026-01-01,USD,0.00,2000.00,0.00,0.00,0.00,0.00,2000.00,t\n');
+});
+
 t.test('every metric of every endpoint runs on an empty database and matches its columns', async (t) => {
   const { url, pool } = await createTestDatabase(t);
   // score_progression needs a userId, and one that names nobody is a 404: one user, no activity

@@ -43,10 +43,10 @@ const SCREENSHOT = fileURLToPath(new URL('../test-artifacts/dashboard.png', impo
 const PAGE_PANELS = [
   'sessions', 'average-score', 'practice-time', 'strength-areas',
   'popular-scenarios', 'content-trends', 'time-distribution', 'scenario-performance',
-  'active-users', 'subscriptions', 'retention', 'usage-patterns',
+  'active-users', 'subscriptions', 'mrr-movements', 'retention', 'usage-patterns',
 ];
 const LEARNER_PANELS = ['learner-sessions', 'learner-scores', 'learner-practice', 'learner-strengths'];
-const CHARTS = ['sessions', 'average-score', 'practice-time', 'content-trends', 'time-distribution', 'active-users', 'subscriptions'];
+const CHARTS = ['sessions', 'average-score', 'practice-time', 'content-trends', 'time-distribution', 'active-users', 'subscriptions', 'mrr-movements'];
 const UNKNOWN_USER = '00000000-0000-4000-8000-000000000000';
 
 type Plot = {

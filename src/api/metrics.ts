@@ -57,6 +57,19 @@ export const SUBSCRIPTION_COLUMNS = [
   { name: 'complete', kind: 'flag', description: 'False while the month is not over yet.' },
 ] as const satisfies readonly Column[];
 
+export const MRR_MOVEMENT_COLUMNS = [
+  { name: 'bucket', kind: 'date', description: 'First day of the calendar month.' },
+  { name: 'currency', kind: 'text', description: 'The subscriptions\' currency; money is never added across currencies.' },
+  { name: 'mrr_start_cents', kind: 'number', description: 'MRR at the month\'s first instant, in cents (plans normalised to one month; 2 decimals).' },
+  { name: 'new_cents', kind: 'number', description: 'MRR at the month\'s end of customers who paid nothing at its start and never paid in this currency before.' },
+  { name: 'expansion_cents', kind: 'number', description: 'MRR gained by customers paying more at the month\'s end than at its start.' },
+  { name: 'contraction_cents', kind: 'number', description: 'MRR lost by customers paying less, but not nothing, at the month\'s end.' },
+  { name: 'churn_cents', kind: 'number', description: 'MRR at the month\'s start of customers paying nothing at its end.' },
+  { name: 'reactivation_cents', kind: 'number', description: 'MRR at the month\'s end of customers who paid nothing at its start but had paid before.' },
+  { name: 'mrr_end_cents', kind: 'number', description: 'MRR at the next month\'s first instant: start + new + expansion - contraction - churn + reactivation.' },
+  { name: 'complete', kind: 'flag', description: 'False while the month is not over yet (computed from the subscriptions as they stand).' },
+] as const satisfies readonly Column[];
+
 export const USAGE_PATTERN_COLUMNS = [
   { name: 'weekday', kind: 'count', description: 'ISO weekday: 1 = Monday .. 7 = Sunday.' },
   { name: 'hour', kind: 'count', description: 'Local hour, 0-23.' },
@@ -165,6 +178,12 @@ export const METRIC_DEFINITIONS = {
       columns: SUBSCRIPTION_COLUMNS,
       granularity: () => 'month',
       call: (request) => ({ fn: 'subscription_metrics', args: range(request) }),
+    },
+    mrr_movements: {
+      description: 'Per calendar month and currency: MRR at the start and end, and its movements by customer (new, expansion, contraction, churn, reactivation).',
+      columns: MRR_MOVEMENT_COLUMNS,
+      granularity: () => 'month',
+      call: (request) => ({ fn: 'mrr_movement_metrics', args: range(request) }),
     },
     usage_patterns: {
       description: 'Sessions started per ISO weekday and local hour over the range (all 168 cells).',
