@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
 import { createTestDatabase } from './helpers/database.ts';
+import { fixtures } from './helpers/fixtures.ts';
 
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 const TRACE = fileURLToPath(new URL('./helpers/module-trace.ts', import.meta.url));
@@ -73,6 +74,21 @@ t.test('doctor and migrate refuse a database that misses the contract, saying wh
   assertOneLineError(t, await cli(['migrate'], { DATABASE_URL: url }), 1, /does not meet the source contract/);
 });
 
+t.test('doctor lists the currencies of the subscriptions, and says where MRR is per currency when there are several', async (t) => {
+  const { url, pool } = await createTestDatabase(t);
+  const doctor = async () => (await cli(['doctor'], { DATABASE_URL: url })).stdout;
+  t.match(await doctor(), /\ndoctor: currencies in use: none \(no subscriptions\)\n/);
+  await fixtures(pool).users([{ n: 1, createdAt: '2026-01-01T00:00:00Z' }, { n: 2, createdAt: '2026-01-01T00:00:00Z' }]);
+  await fixtures(pool).subscriptions([
+    { n: 1, user: 1, currency: 'AUD', startedAt: '2026-01-02T00:00:00Z' },
+    { n: 2, user: 2, currency: 'USD', startedAt: '2026-01-02T00:00:00Z' },
+    { n: 3, user: 2, currency: 'USD', startedAt: '2026-02-02T00:00:00Z' },
+  ]);
+  const stdout = await doctor();
+  t.match(stdout, /\ndoctor: currencies in use: AUD \(1 subscription\), USD \(2 subscriptions\)\n/);
+  t.match(stdout, /\ndoctor: more than one currency: mrr_cents of subscription_metrics, business_monthly and monthly_subscriptions adds amounts across them; read MRR per currency from analytics_report\.mrr_movements/);
+});
+
 t.test('on a good database: doctor, seed, migrate twice, summary, migrate down', async (t) => {
   const { url } = await createTestDatabase(t, 'platform');
   // the day the data ends is "today" for the refresh, whatever the date
@@ -88,7 +104,9 @@ t.test('on a good database: doctor, seed, migrate twice, summary, migrate down',
   t.match(await cli(['refresh'], env), { code: 0, stdout: 'refresh: nothing due\n' }, 'a second pass right after has nothing to do');
   t.match(await cli(['verify', '--from', '2026-11-01', '--to', '2026-11-27'], env),
     { code: 0, stdout: 'verify: every stored aggregate in 2026-11-01 .. 2026-11-27 matches a recomputation' });
-  t.match(await cli(['doctor'], env), { code: 0, stdout: /\ndoctor: the stored history is complete through yesterday \(UTC\)\n/ });
+  const doctor = await cli(['doctor'], env);
+  t.match(doctor, { code: 0, stdout: /\ndoctor: the stored history is complete through yesterday \(UTC\)\n/ });
+  t.match(doctor.stdout, /\ndoctor: currencies in use: USD \(\d+ subscriptions\)\n/, 'the seed sells in dollars');
   t.match(await cli(['migrate', 'down'], env), { code: 0, stdout: 'migrate down: 0017_mrr-movements-api' });
 });
 

@@ -30,8 +30,9 @@ export const COMMANDS: Record<string, CommandEntry> = {
     the source contract (docs/dba.md): lists every
     missing table, missing column and wrong type; once migrated, also every
     missing or disabled capture trigger and missing index, each on its own
-    line with what to run; exits 1 when any. Says which days of history are
-    not stored yet and how to store them (not a failure).`,
+    line with what to run; exits 1 when any. Lists the currencies of the
+    subscriptions. Says which days of history are not stored yet and how to
+    store them (not a failure).`,
     load: async () => (await import('./commands/doctor.ts')).doctorCommand,
   },
   refresh: {

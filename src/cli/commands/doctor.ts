@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sql } from 'slonik';
+import { sql, type DatabasePool } from 'slonik';
 import type { Config } from '../../config.ts';
 import { findCaptureProblems } from '../../capture-check.ts';
 import { findContractProblems, SOURCE_SCHEMA } from '../../contract.ts';
@@ -10,6 +10,24 @@ import { ContractError, StateError } from '../../errors.ts';
 import { describePendingDays, pendingDays } from '../../pending-days.ts';
 import { requireDatabaseUrl } from '../database-url.ts';
 import { parseFlags } from '../options.ts';
+
+type CurrencyUse = { readonly currency: string; readonly subscriptions: number };
+
+function currenciesInUse(pool: DatabasePool): Promise<readonly CurrencyUse[]> {
+  return pool.any(sql.type(z.object({ currency: z.string(), subscriptions: z.number() }))`
+    select s.currency, count(*)::int as subscriptions from public.subscriptions s group by 1 order by 1`);
+}
+
+/** The currencies of the platform's subscriptions, and what that means for the revenue figures. */
+export function describeCurrencies(uses: readonly CurrencyUse[]): string[] {
+  if (uses.length === 0) return ['currencies in use: none (no subscriptions)'];
+  const lines = [`currencies in use: ${uses.map((use) => `${use.currency} (${use.subscriptions} subscription${use.subscriptions === 1 ? '' : 's'})`).join(', ')}`];
+  if (uses.length > 1) {
+    lines.push('more than one currency: mrr_cents of subscription_metrics, business_monthly and monthly_subscriptions adds amounts across them; '
+      + 'read MRR per currency from analytics_report.mrr_movements (the package converts no currency)');
+  }
+  return lines;
+}
 
 export async function doctorCommand(argv: readonly string[], config: Config): Promise<void> {
   parseFlags(argv, {});
@@ -24,6 +42,7 @@ export async function doctorCommand(argv: readonly string[], config: Config): Pr
     const problems = await findContractProblems(pool);
     if (problems.length > 0) throw new ContractError(problems);
     console.log(`doctor: schema ${SOURCE_SCHEMA} meets the source contract`);
+    for (const line of describeCurrencies(await currenciesInUse(pool))) console.log(`doctor: ${line}`);
     const capture = await findCaptureProblems(pool);
     for (const problem of capture) console.log(`doctor: ${problem}`);
     const pending = await withPgClient(url, pendingDays);
