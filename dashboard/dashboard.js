@@ -200,7 +200,7 @@ function movementChart(view, currency, rows) {
   ];
   const series = [{ label: 'Month', value: '{YYYY}-{MM}' }];
   const data = [x];
-  stacks.forEach(([...stack], side) => {
+  stacks.forEach((stack, side) => {
     const sign = side === 0 ? 1 : -1;
     const totals = stack.map((_, depth) => rows.map((row) => sign * sum(stack.slice(0, depth + 1).map(([key]) => row[key] / 100))));
     for (let depth = stack.length - 1; depth >= 0; depth -= 1) {

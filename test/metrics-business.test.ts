@@ -192,10 +192,15 @@ t.test('a subscription that starts at a month\'s first instant, written after th
   const { pool } = await createTestDatabase(t);
   const add = fixtures(pool);
   await add.users([1, 2].map((n) => ({ n, createdAt: '2026-01-05T00:00:00Z' })));
+  // "today" pinned to 15 April: January to March are stored
+  const refreshAsOfApril = () => pool.transaction(async (tx) => {
+    await tx.query(sql.unsafe`select set_config('analytics.clock', '2026-04-15T12:00:00Z', true)`);
+    await tx.query(sql.unsafe`select analytics.refresh_pending()`);
+  });
   await add.subscriptions([{ n: 1, user: 1, startedAt: '2026-01-10T00:00:00Z' }]);
-  await refresh(pool);
+  await refreshAsOfApril();
   await add.subscriptions([{ n: 2, user: 2, amountCents: 1000, startedAt: '2026-03-01T00:00:00Z' }]);
-  await refresh(pool);
+  await refreshAsOfApril();
   const stored = await pool.one(sql.type(z.object({ active_subscribers: z.number(), mrr_cents: z.number() }))`
     select active_subscribers, mrr_cents::float8 from analytics.monthly_subscriptions where month_start = '2026-02-01'`);
   t.same(stored, { active_subscribers: 2, mrr_cents: 4900 }, 'February closes with both subscriptions paying');
