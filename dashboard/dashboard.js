@@ -442,33 +442,45 @@ const PANELS = {
   },
   subscriptions: {
     freshness: 'business/subscriptions',
-    // The month before the range is read for its active_subscribers alone:
-    // subscribers paying at the end of a month are those paying at the start
-    // of the next (analytics.monthly_subscriptions counts both at the same
-    // instant), which is the churn rate's denominator.
+    // The API gives one row per month and currency: the counts are the same
+    // on each, MRR is the currency's own. The month before the range is read
+    // for its paying customers alone: those paying at the end of a month are
+    // those paying at the start of the next, the churn rate's denominator.
     load: (context) => Promise.all([
       context.get('business', { metric: 'subscriptions', ...span(context) }),
       context.get('business', { metric: 'subscriptions', startDate: monthBefore(context.range.startDate), endDate: monthBefore(context.range.startDate) }),
     ]),
     draw(view, [{ rows }, before]) {
+      const months = [...new Map(rows.map((row) => [row.bucket, row])).values()];
+      const currencies = [...new Set(rows.map((row) => row.currency).filter((currency) => currency !== null))].sort();
+      // a month without a customer in a currency has no row for it: 0 there
+      const mrr = (currency) => months.map((month) => (rows.find((row) => row.bucket === month.bucket && row.currency === currency)?.mrr_cents ?? 0) / 100);
+      const complete = months.map((row) => row.complete);
+      const buckets = months.map((row) => row.bucket);
       const points = timeChart(view, {
-        buckets: rows.map((row) => row.bucket),
-        complete: rows.map((row) => row.complete),
-        granularity: 'month',
+        buckets, complete, granularity: 'month',
         series: [
-          { label: 'Subscribers', values: rows.map((row) => row.active_subscribers) },
-          { label: 'New', values: rows.map((row) => row.new_subscribers) },
-          { label: 'Churned', values: rows.map((row) => row.churned_subscribers) },
+          { label: 'Paying customers', values: months.map((row) => row.paying_customers) },
+          { label: 'New', values: months.map((row) => row.new_customers) },
+          { label: 'Churned', values: months.map((row) => row.churned_customers) },
         ],
       });
-      const payingAtStart = [before.rows[0]?.active_subscribers ?? 0, ...rows.map((row) => row.active_subscribers)];
-      table(view, ['Month', ['Subscribers', 'Paying at the end of the month'], 'New', 'Churned', 'Churn rate',
-        ['Churned of paying', 'Churned ÷ subscribers paying at the start of the month'], ['MRR', 'Monthly recurring revenue, in the plans\' currency'],
-        ['Trial conversion', 'Trials ending in the month that converted; the API does not return the two counts']],
-      rows.map((row, month) => [row.complete ? row.bucket.slice(0, 7) : `${row.bucket.slice(0, 7)} (so far)`,
-        NUMBER.format(row.active_subscribers), NUMBER.format(row.new_subscribers), NUMBER.format(row.churned_subscribers),
-        percent(row.churn_rate, 1), `${NUMBER.format(row.churned_subscribers)} of ${NUMBER.format(payingAtStart[month])}`,
-        MONEY.format(row.mrr_cents / 100), percent(row.trial_conversion)]));
+      // one MRR line per currency: amounts in different currencies are never added
+      if (currencies.length > 0) {
+        timeChart(view, { buckets, complete, granularity: 'month', series: currencies.map((currency) => ({ label: `MRR ${currency}`, values: mrr(currency) })) });
+      }
+      const payingAtStart = [before.rows[0]?.paying_customers ?? 0, ...months.map((row) => row.paying_customers)];
+      table(view, ['Month', ['Customers', 'Customers paying at the end of the month'], 'New', 'Reactivated', 'Churned', 'Churn rate',
+        ['Churned of paying', 'Churned customers ÷ customers paying at the start of the month'],
+        ['Subscriptions', 'Subscriptions paying at the end of the month (a customer with two counts twice)'],
+        ['Trial conversion', 'Trials ending in the month that converted; the API does not return the two counts'],
+        ...currencies.map((currency) => [`MRR ${currency}`, `Monthly recurring revenue in ${currency}, at the end of the month`])],
+      months.map((row, month) => [row.complete ? row.bucket.slice(0, 7) : `${row.bucket.slice(0, 7)} (so far)`,
+        NUMBER.format(row.paying_customers), NUMBER.format(row.new_customers), NUMBER.format(row.reactivated_customers),
+        NUMBER.format(row.churned_customers), percent(row.customer_churn_rate, 1),
+        `${NUMBER.format(row.churned_customers)} of ${NUMBER.format(payingAtStart[month])}`,
+        NUMBER.format(row.active_subscriptions), percent(row.trial_conversion),
+        ...currencies.map((currency) => MONEY.format(mrr(currency)[month]))]));
       return points + countData(rows.map((row) => row.mrr_cents));
     },
   },

@@ -28,7 +28,7 @@ t.test('a refresh records each day, complete week per scenario and complete mont
   });
   t.match(await read('daily_activity', '2026-01-07'), { data: { sessions_started: 0, active_users: 0 } }, 'an empty day is recorded too');
   t.match(await read('weekly_content', '2026-01-05'), { dimension: id('scenario', 1), data: { sessions_started: 1, score_sum: 320 } });
-  t.match(await read('monthly_business', '2026-01-01'), { data: { active_subscribers: 0, active_users: 1 } });
+  t.match(await read('monthly_business', '2026-01-01'), { data: { active_subscriptions: 0, paying_customers: 0, active_users: 1 } });
 
   // a signup on an already recorded day: its record is rewritten, not duplicated
   await add.users([{ n: 2, createdAt: '2026-01-06T09:00:00Z' }]);

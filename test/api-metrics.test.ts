@@ -129,7 +129,7 @@ t.test('tables: retention, business active users, usage patterns, subscriptions,
   t.same(usage.rows.find((row) => row.weekday === 1 && row.hour === 10), { weekday: 1, hour: 10, sessions: 1 });
 
   const subscriptions = await queryMetric(pool, request('business', { metric: 'subscriptions' }));
-  t.match(subscriptions.rows, [{ bucket: '2026-01-01', active_subscribers: 1, new_subscribers: 1, mrr_cents: 3900, churn_rate: null }]);
+  t.match(subscriptions.rows, [{ bucket: '2026-01-01', currency: 'USD', mrr_cents: 3900, paying_customers: 1, new_customers: 1, active_subscriptions: 1, new_subscriptions: 1, subscription_churn_rate: null }]);
 
   const strengths = await queryMetric(pool, request('users', { metric: 'strength_areas' }));
   t.same(strengths.rows, [{ criterion: '-fluency', average_score: 4.5, reports: 2 }, { criterion: 'grammar', average_score: 4, reports: 3 }]);

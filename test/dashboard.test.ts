@@ -164,7 +164,12 @@ t.test('the dashboard shows every report of spec 5 for a pinned range, and one l
         });
         t.ok(painted > 100, `${name}: the chart draws its first series (${painted} pixels of its colour)`);
       }
-      t.equal(await page.$$eval('.chart canvas', (canvases) => canvases.length), CHARTS.length, 'one chart per chart panel');
+      const charts: Record<string, number> = Object.fromEntries(await page.$$eval('[data-panel]', (panels) => panels.map((panel) =>
+        [panel.getAttribute('data-panel') ?? '', panel.querySelectorAll('.chart canvas').length] as const)));
+      t.same(Object.keys(charts).filter((name) => charts[name]! > 0).sort(), [...CHARTS].sort(), 'the chart panels, and they alone, draw charts');
+      t.ok(charts['mrr-movements']! > 1, `one movement chart per currency (${charts['mrr-movements']})`);
+      t.equal(charts.subscriptions, 2, 'subscriptions: the customers, and one MRR line per currency in a second chart');
+      t.equal(Object.values(charts).filter((count) => count > 1).length, 2, 'every other chart panel draws one chart');
       t.equal(await page.textContent('[data-panel="usage-patterns"] tr:nth-child(2) td:first-child'), 'Mon');
       t.match(await page.textContent('[data-panel="sessions"] .freshness'), /stored through \d{4}-\d\d-\d\d/);
       t.match(await page.textContent('#zone'), /weekly buckets/, 'a range over 120 days is drawn by week');
@@ -200,17 +205,25 @@ t.test('the dashboard shows every report of spec 5 for a pinned range, and one l
       ]);
       const months = await page.$$eval('[data-panel="subscriptions"] .table tr', (rows) => rows.slice(1).map((row) => Array.from(row.children).map((cell) => cell.textContent)));
       t.same(months.map((cells) => cells[0]), ['2026-07', '2026-08', '2026-09', '2026-10', '2026-11'], 'one row per month of the range');
-      subscriptions.forEach((row, index) => {
+      const headers = await page.$$eval('[data-panel="subscriptions"] .table tr:first-child > *', (cells) => cells.map((cell) => cell.textContent));
+      const currencies = [...new Set(subscriptions.map((row) => row.currency as string | null).filter((currency) => currency !== null))].sort();
+      t.ok(currencies.length > 1, `the demo sells in several currencies (${currencies.join(', ')})`);
+      t.same(headers.slice(9), currencies.map((currency) => `MRR ${currency}`), 'one MRR column per currency, none adding them');
+      const perMonth = [...new Map(subscriptions.map((row) => [row.bucket, row])).values()];
+      perMonth.forEach((row, index) => {
         const cells = months[index]!;
-        const [churned, paying] = (cells[5] ?? '').split(' of ').map((text) => Number(text.replaceAll(',', '')));
-        const previous = (index === 0 ? before : subscriptions[index - 1])?.active_subscribers;
-        t.equal(paying, previous, `${cells[0]}: paying at the start = subscribers at the end of the month before`);
-        t.equal(churned, row.churned_subscribers, `${cells[0]}: churned`);
-        if (row.churn_rate !== null) {
-          t.ok(Math.abs(churned! / paying! - (row.churn_rate as number)) < 0.00005, `${cells[0]}: ${cells[5]} is the API's churn rate ${String(row.churn_rate)}`);
+        const [churned, paying] = (cells[6] ?? '').split(' of ').map((text) => Number(text.replaceAll(',', '')));
+        const previous = (index === 0 ? before : perMonth[index - 1])?.paying_customers;
+        t.equal(paying, previous, `${cells[0]}: paying at the start = customers paying at the end of the month before`);
+        t.equal(churned, row.churned_customers, `${cells[0]}: churned customers`);
+        if (row.customer_churn_rate !== null) {
+          t.ok(Math.abs(churned! / paying! - (row.customer_churn_rate as number)) < 0.00005, `${cells[0]}: ${cells[6]} is the API's churn rate ${String(row.customer_churn_rate)}`);
         }
-        t.equal(cells[6], new Intl.NumberFormat('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format((row.mrr_cents as number) / 100), `${cells[0]}: MRR`);
-        t.equal(cells[7], row.trial_conversion === null ? '–' : `${Math.round((row.trial_conversion as number) * 100)}%`, `${cells[0]}: trial conversion`);
+        t.equal(cells[8], row.trial_conversion === null ? '–' : `${Math.round((row.trial_conversion as number) * 100)}%`, `${cells[0]}: trial conversion`);
+        currencies.forEach((currency, column) => {
+          const mrr = (subscriptions.find((other) => other.bucket === row.bucket && other.currency === currency)?.mrr_cents ?? 0) as number;
+          t.equal(cells[9 + column], new Intl.NumberFormat('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(mrr / 100), `${cells[0]}: MRR ${currency}`);
+        });
       });
       t.match(await page.getAttribute('[data-panel="retention"] td.cell', 'title'), /^\d+ of \d+ retained$/, 'a retention cell names retained and cohort size');
       t.match(await page.textContent('[data-panel="active-users"] .u-legend'), /DAU[\s\S]*MAU[\s\S]*Stickiness/, 'stickiness beside DAU and MAU');

@@ -14,11 +14,11 @@ import { fixtures, id } from './helpers/fixtures.ts';
 
 const SubscriptionMetric = z.object({
   bucket: z.string(),
-  active_subscribers: z.number(),
-  new_subscribers: z.number(),
-  churned_subscribers: z.number(),
+  active_subscriptions: z.number(),
+  new_subscriptions: z.number(),
+  churned_subscriptions: z.number(),
   mrr_cents: z.string(),
-  churn_rate: z.string().nullable(),
+  subscription_churn_rate: z.string().nullable(),
   trial_conversion: z.string().nullable(),
   complete: z.boolean(),
 });
@@ -26,7 +26,7 @@ type SubscriptionMetric = z.infer<typeof SubscriptionMetric>;
 
 function subscriptionMetrics(pool: DatabasePool, from: string, to: string) {
   return pool.any(sql.type(SubscriptionMetric)`
-    select bucket, active_subscribers, new_subscribers, churned_subscribers, mrr_cents, churn_rate, trial_conversion, complete
+    select bucket, active_subscriptions, new_subscriptions, churned_subscriptions, mrr_cents, subscription_churn_rate, trial_conversion, complete
     from analytics.subscription_metrics(${from}::date, ${to}::date)`);
 }
 
@@ -58,40 +58,40 @@ t.test('subscription metrics per month: active, new and churned subscribers, MRR
 
   const expected = [
     month('2026-01-01', {
-      active_subscribers: 3, // paying on Feb 1: #1, #2, #3
-      new_subscribers: 2, // #2 and #3 started paying in January
-      churned_subscribers: 0,
+      active_subscriptions: 3, // paying on Feb 1: #1, #2, #3
+      new_subscriptions: 2, // #2 and #3 started paying in January
+      churned_subscriptions: 0,
       mrr_cents: '9691.67', // 3900 + 29900 / 12 + 9900 / 3
-      churn_rate: '0.0000', // 0 of the 1 paying on Jan 1 (#1)
+      subscription_churn_rate: '0.0000', // 0 of the 1 paying on Jan 1 (#1)
       trial_conversion: null, // no trial ends in January
     }),
     month('2026-02-01', {
-      active_subscribers: 4, // paying on Mar 1: #1, #2, #3, #4
-      new_subscribers: 1, // #4; #5's paid start (Feb 27) is also its end, so it never paid
-      churned_subscribers: 0, // #5 ended, but not after its paid start
+      active_subscriptions: 4, // paying on Mar 1: #1, #2, #3, #4
+      new_subscriptions: 1, // #4; #5's paid start (Feb 27) is also its end, so it never paid
+      churned_subscriptions: 0, // #5 ended, but not after its paid start
       mrr_cents: '13591.67', // 9691.67 + 3900 (#4)
-      churn_rate: '0.0000', // 0 of the 3 paying on Feb 1
+      subscription_churn_rate: '0.0000', // 0 of the 3 paying on Feb 1
       trial_conversion: '0.5000', // trials ending: #4 (converted), #5 (ended at the trial's end)
     }),
     month('2026-03-01', {
-      active_subscribers: 4, // paying on Apr 1: #1, #2, #4, #6
-      new_subscribers: 1, // #6; #7 ended before its paid start
-      churned_subscribers: 1, // #3 ended on Mar 5; #7 never paid
+      active_subscriptions: 4, // paying on Apr 1: #1, #2, #4, #6
+      new_subscriptions: 1, // #6; #7 ended before its paid start
+      churned_subscriptions: 1, // #3 ended on Mar 5; #7 never paid
       mrr_cents: '14191.67', // 3900 + 2491.67 + 3900 + 3900
-      churn_rate: '0.2500', // 1 of the 4 paying on Mar 1 (#1, #2, #3, #4)
+      subscription_churn_rate: '0.2500', // 1 of the 4 paying on Mar 1 (#1, #2, #3, #4)
       trial_conversion: '0.5000', // trials ending: #6 (converted), #7 (canceled during the trial)
     }),
     month('2026-04-01', {
-      active_subscribers: 3, // paying on May 1: #1, #2, #4
-      new_subscribers: 0,
-      churned_subscribers: 1, // #6 ended on Apr 15
+      active_subscriptions: 3, // paying on May 1: #1, #2, #4
+      new_subscriptions: 0,
+      churned_subscriptions: 1, // #6 ended on Apr 15
       mrr_cents: '10291.67', // 3900 + 2491.67 + 3900
-      churn_rate: '0.2500', // 1 of the 4 paying on Apr 1
+      subscription_churn_rate: '0.2500', // 1 of the 4 paying on Apr 1
       trial_conversion: null,
     }),
     month('2026-05-01', {
-      active_subscribers: 3, new_subscribers: 0, churned_subscribers: 0, mrr_cents: '10291.67', // a quiet month
-      churn_rate: '0.0000', trial_conversion: null, // 0 of 3; no trial ends
+      active_subscriptions: 3, new_subscriptions: 0, churned_subscriptions: 0, mrr_cents: '10291.67', // a quiet month
+      subscription_churn_rate: '0.0000', trial_conversion: null, // 0 of 3; no trial ends
     }),
   ];
   const read = async () => subscriptionMetrics(pool, '2026-01-15', '2026-05-15'); // widened to whole months
@@ -114,7 +114,7 @@ t.test('ending an annual plan after a refresh moves its churn and MRR in the mon
   ]);
   await refresh(pool);
   const read = async () => subscriptionMetrics(pool, '2026-01-01', '2026-03-31');
-  t.same((await read()).map((row) => [row.bucket, row.active_subscribers, row.churned_subscribers, row.mrr_cents]), [
+  t.same((await read()).map((row) => [row.bucket, row.active_subscriptions, row.churned_subscriptions, row.mrr_cents]), [
     ['2026-01-01', 2, 0, '6391.67'], // 3900 + 29900 / 12
     ['2026-02-01', 2, 0, '6391.67'],
     ['2026-03-01', 2, 0, '6391.67'],
@@ -124,16 +124,16 @@ t.test('ending an annual plan after a refresh moves its churn and MRR in the mon
                               where id = ${id('subscription', 2)}`);
   await refresh(pool);
   t.same(await read(), [
-    month('2026-01-01', { active_subscribers: 2, new_subscribers: 1, churned_subscribers: 0, mrr_cents: '6391.67', churn_rate: '0.0000', trial_conversion: null }), // unchanged
+    month('2026-01-01', { active_subscriptions: 2, new_subscriptions: 1, churned_subscriptions: 0, mrr_cents: '6391.67', subscription_churn_rate: '0.0000', trial_conversion: null }), // unchanged
     month('2026-02-01', {
-      active_subscribers: 1, // #1 on Mar 1
-      new_subscribers: 0,
-      churned_subscribers: 1, // #2 ended on Feb 14
+      active_subscriptions: 1, // #1 on Mar 1
+      new_subscriptions: 0,
+      churned_subscriptions: 1, // #2 ended on Feb 14
       mrr_cents: '3900.00', // #1 only
-      churn_rate: '0.5000', // 1 of the 2 paying on Feb 1
+      subscription_churn_rate: '0.5000', // 1 of the 2 paying on Feb 1
       trial_conversion: null,
     }),
-    month('2026-03-01', { active_subscribers: 1, new_subscribers: 0, churned_subscribers: 0, mrr_cents: '3900.00', churn_rate: '0.0000', trial_conversion: null }),
+    month('2026-03-01', { active_subscriptions: 1, new_subscriptions: 0, churned_subscriptions: 0, mrr_cents: '3900.00', subscription_churn_rate: '0.0000', trial_conversion: null }),
   ], 'after the annual plan ended and a refresh');
   t.equal(await differences(pool, '2026-01-01', '2026-03-31'), 0, 'stored aggregates equal a recomputation');
 });
@@ -150,20 +150,20 @@ t.test('subscription months are local calendar months in Australia/Sydney', asyn
 
   const expected = [
     month('2026-01-01', {
-      active_subscribers: 1, // #2 on 1 February 00:00 local; #1 starts an hour later
-      new_subscribers: 0, churned_subscribers: 0, mrr_cents: '3900.00', churn_rate: '0.0000', trial_conversion: null,
+      active_subscriptions: 1, // #2 on 1 February 00:00 local; #1 starts an hour later
+      new_subscriptions: 0, churned_subscriptions: 0, mrr_cents: '3900.00', subscription_churn_rate: '0.0000', trial_conversion: null,
     }),
     month('2026-02-01', {
-      active_subscribers: 2, // #1 and #2 on 1 March 00:00 local; #2 ends half an hour later
-      new_subscribers: 1, // #1
-      churned_subscribers: 0, mrr_cents: '7800.00', churn_rate: '0.0000', trial_conversion: null,
+      active_subscriptions: 2, // #1 and #2 on 1 March 00:00 local; #2 ends half an hour later
+      new_subscriptions: 1, // #1
+      churned_subscriptions: 0, mrr_cents: '7800.00', subscription_churn_rate: '0.0000', trial_conversion: null,
     }),
     month('2026-03-01', {
-      active_subscribers: 1, // #1
-      new_subscribers: 0,
-      churned_subscribers: 1, // #2, at 00:30 on 1 March local
+      active_subscriptions: 1, // #1
+      new_subscriptions: 0,
+      churned_subscriptions: 1, // #2, at 00:30 on 1 March local
       mrr_cents: '3900.00',
-      churn_rate: '0.5000', // 1 of the 2 paying on 1 March 00:00 local
+      subscription_churn_rate: '0.5000', // 1 of the 2 paying on 1 March 00:00 local
       trial_conversion: null,
     }),
   ];
@@ -179,14 +179,14 @@ t.test('verify finds no difference over months before the first data', async (t)
   await add.subscriptions([{ n: 1, user: 1, startedAt: '2026-02-01T10:00:00Z' }]);
   await refresh(pool);
   t.same(await subscriptionMetrics(pool, '2026-01-01', '2026-01-31'), [
-    month('2026-01-01', { active_subscribers: 0, new_subscribers: 0, churned_subscribers: 0, mrr_cents: '0.00', churn_rate: null, trial_conversion: null }),
+    month('2026-01-01', { active_subscriptions: 0, new_subscriptions: 0, churned_subscriptions: 0, mrr_cents: '0.00', subscription_churn_rate: null, trial_conversion: null }),
   ], 'January, before the first subscription: zeros');
   t.equal(await differences(pool, '2026-02-01', '2026-03-31'), 0, 'no difference from the first data month on');
   t.equal(await differences(pool, '2026-01-01', '2026-03-31'), 0, 'no difference over a range starting a month earlier');
 });
 
 t.test('a subscription that starts at a month\'s first instant, written after that month is stored, changes the stored month before it', async (t) => {
-  // A month's closing figures (active_subscribers, MRR) are taken at the next
+  // A month's closing figures (active_subscriptions, MRR) are taken at the next
   // month's first instant, so a row starting at 1 March 00:00 counts in
   // February's: the refresh must recompute February, not only March.
   const { pool } = await createTestDatabase(t);
@@ -201,8 +201,9 @@ t.test('a subscription that starts at a month\'s first instant, written after th
   await refreshAsOfApril();
   await add.subscriptions([{ n: 2, user: 2, amountCents: 1000, startedAt: '2026-03-01T00:00:00Z' }]);
   await refreshAsOfApril();
-  const stored = await pool.one(sql.type(z.object({ active_subscribers: z.number(), mrr_cents: z.number() }))`
-    select active_subscribers, mrr_cents::float8 from analytics.monthly_subscriptions where month_start = '2026-02-01'`);
-  t.same(stored, { active_subscribers: 2, mrr_cents: 4900 }, 'February closes with both subscriptions paying');
+  const stored = await pool.one(sql.type(z.object({ active_subscriptions: z.number(), mrr_cents: z.number() }))`
+    select s.active_subscriptions, (select sum(c.mrr_end_cents)::float8 from analytics.monthly_customer_mrr c where c.month_start = s.month_start) as mrr_cents
+    from analytics.monthly_subscriptions s where s.month_start = '2026-02-01'`);
+  t.same(stored, { active_subscriptions: 2, mrr_cents: 4900 }, 'February closes with both subscriptions paying');
   t.equal(await differences(pool, '2026-01-01', '2026-04-30'), 0);
 });

@@ -52,6 +52,9 @@ t.test('the library example of the backend guide runs and does what it says', as
   t.ok(lines.slice(0, 7).some((line) => !line.endsWith(' 0')), 'the demo data has sessions that week');
   t.ok(lines.includes('freshness 200'), 'the routes answer inside the host app, behind its auth');
   const csv = await readFile(path.join(workdir, 'subscriptions.csv'), 'utf8');
-  t.equal(csv.split('\n')[0], 'bucket,active_subscribers,new_subscribers,churned_subscribers,mrr_cents,churn_rate,trial_conversion,complete');
-  t.equal(csv.trim().split('\n').length, 12, 'a header and 11 months');
+  const [header, ...rows] = csv.trim().split('\n');
+  t.equal(header, 'bucket,currency,mrr_cents,paying_customers,new_customers,reactivated_customers,churned_customers,customer_churn_rate,'
+    + 'active_subscriptions,new_subscriptions,churned_subscriptions,subscription_churn_rate,trial_conversion,complete');
+  t.equal(new Set(rows.map((row) => row.split(',')[0])).size, 11, '11 months');
+  t.equal(new Set(rows.map((row) => row.split(',').slice(0, 2).join())).size, rows.length, 'one row per month and currency');
 });

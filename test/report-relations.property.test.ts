@@ -270,15 +270,17 @@ t.test('each report relation equals the report function it mirrors, over random 
       await check(t, pool, history, {
         name: 'business_monthly = subscription_metrics() with the month\'s active users of session_metrics()',
         params: months,
-        activity: 'active_subscribers',
+        activity: 'active_subscriptions',
         expected: ({ first, last }) => sql.unsafe`
-          select s.bucket as month_start, m.active_users, s.active_subscribers, s.new_subscribers, s.churned_subscribers,
-                 s.mrr_cents, s.churn_rate, s.trial_conversion
+          select s.bucket as month_start, s.currency, s.mrr_cents, m.active_users, s.paying_customers, s.new_customers,
+                 s.reactivated_customers, s.churned_customers, s.customer_churn_rate, s.active_subscriptions,
+                 s.new_subscriptions, s.churned_subscriptions, s.subscription_churn_rate, s.trial_conversion
           from analytics.subscription_metrics(${first}::date, ${monthEnd(last)}::date) s
           join analytics.session_metrics(${first}::date, ${monthEnd(last)}::date, 'month') m on m.bucket = s.bucket`,
         actual: ({ first, last }) => sql.unsafe`
-          select month_start, active_users, active_subscribers, new_subscribers, churned_subscribers,
-                 mrr_cents, churn_rate, trial_conversion
+          select month_start, currency, mrr_cents, active_users, paying_customers, new_customers,
+                 reactivated_customers, churned_customers, customer_churn_rate, active_subscriptions,
+                 new_subscriptions, churned_subscriptions, subscription_churn_rate, trial_conversion
           from analytics_report.business_monthly where month_start between ${first}::date and ${last}::date`,
       });
 

@@ -137,10 +137,12 @@ t.test('a month ends: platform_monthly and business_monthly gain its row, and to
   t.same(await rows(pool, sql.unsafe`select month_start, month_end, sessions_started, active_users, new_users from analytics_report.platform_monthly`), [
     { month_start: '2026-01-01', month_end: '2026-01-31', sessions_started: 4, active_users: 2, new_users: 2 },
   ]);
-  t.same(await rows(pool, sql.unsafe`select month_start, active_users, active_subscribers, new_subscribers, churned_subscribers,
-                                            paying_at_start, churn_rate, mrr_cents from analytics_report.business_monthly`), [
-    { month_start: '2026-01-01', active_users: 2, active_subscribers: 1, new_subscribers: 1, churned_subscribers: 0,
-      paying_at_start: 0, churn_rate: null, mrr_cents: '3900.00' },
+  t.same(await rows(pool, sql.unsafe`select month_start, currency, mrr_cents, active_users, paying_customers, new_customers,
+                                            customer_churn_rate, active_subscriptions, new_subscriptions, churned_subscriptions,
+                                            paying_subscriptions_at_start, subscription_churn_rate from analytics_report.business_monthly`), [
+    { month_start: '2026-01-01', currency: 'USD', mrr_cents: '3900.00', active_users: 2, paying_customers: 1, new_customers: 1,
+      customer_churn_rate: null, active_subscriptions: 1, new_subscriptions: 1, churned_subscriptions: 0,
+      paying_subscriptions_at_start: 0, subscription_churn_rate: null },
   ]);
   t.equal(await pool.oneFirst(sql.type(z.object({ last: z.string() }))`select max(day)::text as last from analytics_report.platform_daily`),
     '2026-02-02', 'the last stored day is yesterday as of the refresh');

@@ -1,9 +1,10 @@
--- Peer of analytics.monthly_subscriptions: subscription metrics of every
--- local calendar month that has ended by {{through}}, from the first month
--- with a subscription timestamp, derived from the timestamps only (see the
--- rollup's comments: paid from coalesce(trial_ends_at, started_at), paying
--- at T when paid start <= T < coalesce(ended_at, infinity)); no row for a
--- month with nothing to count.
+-- Peer of analytics.monthly_subscriptions: subscription and customer counts
+-- of every local calendar month that has ended by {{through}}, from the
+-- first month with a subscription timestamp, derived from the timestamps
+-- only (see the rollup's comments: paid from coalesce(trial_ends_at,
+-- started_at), paying at T when paid start <= T < coalesce(ended_at,
+-- infinity); a customer, a user, pays at T when one of their subscriptions
+-- does); no row for a month with nothing to count.
 with months as (
   select m::date as month_start,
          m at time zone {{zone}} as starts_at,
@@ -15,22 +16,43 @@ with months as (
          interval '1 month') m
 ),
 subs as (
-  select coalesce(s.trial_ends_at, s.started_at) as paid_from, s.ended_at, s.trial_ends_at,
-         s.amount_cents::numeric / case s.billing_interval when 'quarter' then 3 when 'year' then 12 else 1 end as monthly_cents
+  select s.user_id, coalesce(s.trial_ends_at, s.started_at) as paid_from, s.ended_at, s.trial_ends_at
   from public.subscriptions s
+),
+per_user as (
+  select m.month_start, s.user_id,
+         bool_or(s.paid_from <= m.starts_at and (s.ended_at is null or m.starts_at < s.ended_at)) as at_start,
+         bool_or(s.paid_from <= m.ends_at and (s.ended_at is null or m.ends_at < s.ended_at)) as at_end,
+         bool_or(s.paid_from < m.starts_at and (s.ended_at is null or s.paid_from < s.ended_at)) as paid_before
+  from months m
+  cross join subs s
+  group by m.month_start, s.user_id
+),
+customers as (
+  select month_start,
+         count(*) filter (where at_start)::integer as customers_at_start,
+         count(*) filter (where at_end and not at_start and not paid_before)::integer as new_customers,
+         count(*) filter (where at_end and not at_start and paid_before)::integer as reactivated_customers,
+         count(*) filter (where at_start and not at_end)::integer as churned_customers,
+         count(*) filter (where at_end)::integer as paying_customers
+  from per_user
+  group by month_start
 )
 select m.month_start,
-       count(*) filter (where s.paid_from <= m.ends_at and (s.ended_at is null or m.ends_at < s.ended_at))::integer as active_subscribers,
+       count(*) filter (where s.paid_from <= m.ends_at and (s.ended_at is null or m.ends_at < s.ended_at))::integer as active_subscriptions,
        count(*) filter (where s.paid_from >= m.starts_at and s.paid_from < m.ends_at
-                          and (s.ended_at is null or s.paid_from < s.ended_at))::integer as new_subscribers,
-       count(*) filter (where s.ended_at >= m.starts_at and s.ended_at < m.ends_at and s.ended_at > s.paid_from)::integer as churned_subscribers,
-       coalesce(sum(s.monthly_cents) filter (where s.paid_from <= m.ends_at and (s.ended_at is null or m.ends_at < s.ended_at)), 0) as mrr_cents,
-       count(*) filter (where s.paid_from <= m.starts_at and (s.ended_at is null or m.starts_at < s.ended_at))::integer as paying_at_start,
+                          and (s.ended_at is null or s.paid_from < s.ended_at))::integer as new_subscriptions,
+       count(*) filter (where s.ended_at >= m.starts_at and s.ended_at < m.ends_at and s.ended_at > s.paid_from)::integer as churned_subscriptions,
+       count(*) filter (where s.paid_from <= m.starts_at and (s.ended_at is null or m.starts_at < s.ended_at))::integer as paying_subscriptions_at_start,
        count(*) filter (where s.trial_ends_at >= m.starts_at and s.trial_ends_at < m.ends_at)::integer as trials_ending,
        count(*) filter (where s.trial_ends_at >= m.starts_at and s.trial_ends_at < m.ends_at
-                          and (s.ended_at is null or s.ended_at > s.trial_ends_at))::integer as trials_converted
+                          and (s.ended_at is null or s.ended_at > s.trial_ends_at))::integer as trials_converted,
+       min(c.customers_at_start) as customers_at_start, min(c.new_customers) as new_customers,
+       min(c.reactivated_customers) as reactivated_customers, min(c.churned_customers) as churned_customers,
+       min(c.paying_customers) as paying_customers
 from months m
 cross join subs s
+join customers c on c.month_start = m.month_start
 group by m.month_start
 having count(*) filter (where (s.paid_from < m.ends_at and (s.ended_at is null or s.ended_at >= m.starts_at))
                           or (s.trial_ends_at >= m.starts_at and s.trial_ends_at < m.ends_at)) > 0

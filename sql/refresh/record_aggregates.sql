@@ -3,6 +3,9 @@ returns void
 language sql
 set search_path = pg_catalog, analytics, pg_temp
 as $$
+  -- a month's currencies can go as well as come
+  delete from analytics.analytics_aggregates a
+  where a.metric_type = 'monthly_revenue' and a.time_bucket = any(p_months::timestamp[]);
   insert into analytics.analytics_aggregates as a (metric_type, time_bucket, dimension, data)
   select 'daily_activity', d::timestamp, '',
          jsonb_build_object(
@@ -33,20 +36,30 @@ as $$
   union all
   select 'monthly_business', m::timestamp, '',
          jsonb_build_object(
-           'active_subscribers', coalesce(s.active_subscribers, 0),
-           'new_subscribers', coalesce(s.new_subscribers, 0),
-           'churned_subscribers', coalesce(s.churned_subscribers, 0),
-           'mrr_cents', coalesce(s.mrr_cents, 0),
-           'paying_at_start', coalesce(s.paying_at_start, 0),
+           'active_subscriptions', coalesce(s.active_subscriptions, 0),
+           'new_subscriptions', coalesce(s.new_subscriptions, 0),
+           'churned_subscriptions', coalesce(s.churned_subscriptions, 0),
+           'paying_subscriptions_at_start', coalesce(s.paying_subscriptions_at_start, 0),
            'trials_ending', coalesce(s.trials_ending, 0),
            'trials_converted', coalesce(s.trials_converted, 0),
+           'customers_at_start', coalesce(s.customers_at_start, 0),
+           'new_customers', coalesce(s.new_customers, 0),
+           'reactivated_customers', coalesce(s.reactivated_customers, 0),
+           'churned_customers', coalesce(s.churned_customers, 0),
+           'paying_customers', coalesce(s.paying_customers, 0),
            'active_users', coalesce(p.active_users, 0))
   from unnest(p_months) m
   left join analytics.monthly_subscriptions s on s.month_start = m
   left join analytics.period_active_users p on p.granularity = 'month' and p.period_start = m
+  union all
+  select 'monthly_revenue', m::timestamp, c.currency,
+         jsonb_build_object('mrr_cents', sum(c.mrr_end_cents))
+  from unnest(p_months) m
+  join analytics.monthly_customer_mrr c on c.month_start = m
+  group by m, c.currency
   on conflict (metric_type, time_bucket, dimension)
   do update set data = excluded.data, created_at = excluded.created_at
 $$;
 comment on function analytics.record_aggregates(p_days date[], p_weeks date[], p_months date[]) is
-  'Writes the outputs of a refresh into analytics_aggregates: daily_activity per day, weekly_content per complete week and scenario, monthly_business per complete month.';
+  'Writes the outputs of a refresh into analytics_aggregates: daily_activity per day, weekly_content per complete week and scenario, monthly_business per complete month (counts, platform-wide), monthly_revenue per complete month and currency with a paying customer (MRR at the month''s end).';
 revoke execute on function analytics.record_aggregates(p_days date[], p_weeks date[], p_months date[]) from public;

@@ -12,11 +12,11 @@ comment on table analytics.analytics_aggregates is
 comment on column analytics.analytics_aggregates.id is
   'Row id.';
 comment on column analytics.analytics_aggregates.metric_type is
-  'daily_activity (per day), weekly_content (per ISO week and scenario), monthly_business (per month).';
+  'daily_activity (per day), weekly_content (per ISO week and scenario), monthly_business (per month, platform-wide counts), monthly_revenue (per month and currency: MRR).';
 comment on column analytics.analytics_aggregates.time_bucket is
   'Start of the bucket as local wall-clock time in the reporting zone (midnight of its first day).';
 comment on column analytics.analytics_aggregates.dimension is
-  'The bucket''s dimension value (scenario id for weekly_content), empty for platform-wide rows.';
+  'The bucket''s dimension value (scenario id for weekly_content, currency for monthly_revenue), empty for platform-wide rows.';
 comment on column analytics.analytics_aggregates.data is
   'The bucket''s sums and counts as one JSON object, one key per figure; analytics.record_aggregates writes them.';
 comment on column analytics.analytics_aggregates.created_at is

@@ -53,6 +53,18 @@ returns uuid language sql immutable parallel safe as $$
           || lpad(to_hex(p_key), 16, '0'))::uuid
 $$;
 
+-- The standard plan's price in a currency, per billing interval, in the
+-- currency's minor unit (cents, pence, paise).
+create function praxis_seed.price_cents(p_currency text, p_interval text)
+returns integer language sql immutable parallel safe as $$
+  select case p_currency
+           when 'GBP' then case p_interval when 'month' then 2900 when 'quarter' then 7900 else 23900 end
+           when 'AUD' then case p_interval when 'month' then 5900 when 'quarter' then 14900 else 44900 end
+           when 'INR' then case p_interval when 'month' then 199900 when 'quarter' then 499900 else 1599900 end
+           else case p_interval when 'month' then 3900 when 'quarter' then 9900 else 29900 end
+         end
+$$;
+
 create unlogged table praxis_seed.params as
 select
   current_setting('praxis_seed.users')::int                  as users,

@@ -3,7 +3,10 @@
 set timezone = 'UTC';
 
 -- Subscriptions: a first one for a share of users that grows with
--- engagement, and a second one for returning users who come back after it ended.
+-- engagement, and a second one for returning users who come back after it
+-- ended. Each user pays in one of four currencies, at that currency's own
+-- prices; some monthly customers move to a yearly plan when their monthly
+-- one ends (a plan change: one subscription ends as the next starts).
 create unlogged table praxis_seed.subscriptions as
 with first_subscription as (
   select
@@ -31,6 +34,10 @@ shaped as (
          when praxis_seed.unit(p.seed, c.k, 45) < 0.85 then 'quarter'
          else 'year' end as billing_interval,
     case when praxis_seed.unit(p.seed, c.k, 46) < 0.8 then 'standard' else 'intensive' end as plan,
+    case when praxis_seed.unit(p.seed, c.i, 51) < 0.45 then 'USD'
+         when praxis_seed.unit(p.seed, c.i, 51) < 0.7 then 'GBP'
+         when praxis_seed.unit(p.seed, c.i, 51) < 0.9 then 'AUD'
+         else 'INR' end as currency,
     case when c.has_trial then c.started_at + interval '7 days' end as trial_ends_at,
     not c.has_trial or praxis_seed.unit(p.seed, c.k, 47) < 0.4 + 0.3 * least(1, c.engagement) as converts
   from candidates c, praxis_seed.params p
@@ -38,8 +45,7 @@ shaped as (
 ),
 priced as (
   select s.*,
-    (case s.billing_interval when 'month' then 3900 when 'quarter' then 9900 else 29900 end
-     * case s.plan when 'intensive' then 1.5 else 1 end)::int as amount_cents,
+    (praxis_seed.price_cents(s.currency, s.billing_interval) * case s.plan when 'intensive' then 1.5 else 1 end)::int as amount_cents,
     coalesce(s.trial_ends_at, s.started_at) as paid_start_at,
     case s.billing_interval when 'month' then interval '1 month'
                             when 'quarter' then interval '3 months'
@@ -50,7 +56,7 @@ priced as (
   from shaped s, praxis_seed.params p
 )
 select
-  pr.k, pr.i, pr.plan, pr.billing_interval, pr.amount_cents, pr.started_at, pr.trial_ends_at,
+  pr.k, pr.i, pr.plan, pr.billing_interval, pr.currency, pr.amount_cents, pr.started_at, pr.trial_ends_at,
   e.ended_at,
   case when e.ended_at is not null
        then greatest(pr.started_at, e.ended_at - 10 * praxis_seed.unit(p.seed, pr.k, 49) * interval '1 day') end as canceled_at,
@@ -69,6 +75,24 @@ cross join lateral (
   end as ended_at
 ) e;
 
+-- Plan changes: a third of the monthly first subscriptions that ran their
+-- course continue on a yearly plan from the instant they end.
+insert into praxis_seed.subscriptions
+select (f.i::bigint << 2) | 3, f.i, f.plan, 'year', f.currency, praxis_seed.price_cents(f.currency, 'year'),
+       f.ended_at, null, y.ended_at,
+       case when y.ended_at is not null then y.ended_at - interval '3 days' end,
+       case when y.ended_at is not null then 'canceled' else 'active' end
+from praxis_seed.subscriptions f
+cross join praxis_seed.params p
+cross join lateral (
+  select case when f.ended_at + interval '1 year' <= p.end_at then f.ended_at + interval '1 year' end as ended_at
+) y
+where f.k & 3 = 1 and f.billing_interval = 'month' and f.ended_at is not null
+  and f.ended_at > coalesce(f.trial_ends_at, f.started_at) and f.ended_at < p.end_at
+  and praxis_seed.unit(p.seed, f.k, 52) < 0.33;
+delete from praxis_seed.subscriptions second
+where second.k & 3 = 2 and exists (select from praxis_seed.subscriptions c where c.i = second.i and c.k & 3 = 3);
+
 -- A returning user's second subscription must start after the first ended.
 delete from praxis_seed.subscriptions second
 using praxis_seed.subscriptions first
@@ -81,7 +105,7 @@ where second.k & 3 = 2
 insert into public.subscriptions
   (id, user_id, plan, status, billing_interval, amount_cents, currency, started_at, trial_ends_at, canceled_at, ended_at)
 select praxis_seed.uuid_for(p.seed, 5, s.k), u.user_id, s.plan, s.status,
-       s.billing_interval, s.amount_cents, 'USD', s.started_at, s.trial_ends_at, s.canceled_at, s.ended_at
+       s.billing_interval, s.amount_cents, s.currency, s.started_at, s.trial_ends_at, s.canceled_at, s.ended_at
 from praxis_seed.subscriptions s
 join praxis_seed.users u using (i)
 cross join praxis_seed.params p;

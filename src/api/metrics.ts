@@ -46,14 +46,22 @@ export const ACTIVE_USERS_COLUMNS = [
   { name: 'stickiness', kind: 'number', description: 'dau / mau, 0-1; null when mau is 0.' },
 ] as const satisfies readonly Column[];
 
+// One row per month and currency: mrr_cents is the currency's own, every
+// other number is platform-wide and the same on each currency row of a month.
 export const SUBSCRIPTION_COLUMNS = [
   { name: 'bucket', kind: 'date', description: 'First day of the calendar month.' },
-  { name: 'active_subscribers', kind: 'count', description: 'Subscriptions paying at the end of the month.' },
-  { name: 'new_subscribers', kind: 'count', description: 'Subscriptions whose paid start falls in the month.' },
-  { name: 'churned_subscribers', kind: 'count', description: 'Subscriptions that ended in the month after their paid start.' },
-  { name: 'mrr_cents', kind: 'number', description: 'Monthly recurring revenue of the active subscribers, in cents (quarterly and annual plans normalised to one month; one currency).' },
-  { name: 'churn_rate', kind: 'number', description: 'churned / paying at the start of the month, 0-1; null when none were paying.' },
-  { name: 'trial_conversion', kind: 'number', description: 'Trials ending in the month that converted (not ended by the trial end), 0-1; null when no trial ended.' },
+  { name: 'currency', kind: 'text', description: 'The currency of mrr_cents (every currency that has had a paying customer; null when none has). Money is never added across currencies.' },
+  { name: 'mrr_cents', kind: 'number', description: 'Monthly recurring revenue in this currency at the end of the month, in cents (quarterly and annual plans normalised to one month; 2 decimals).' },
+  { name: 'paying_customers', kind: 'count', description: 'Customers (users) paying at the end of the month, in any currency. The same on every currency row.' },
+  { name: 'new_customers', kind: 'count', description: 'Customers paying at the end of the month, not at its start, who had never paid before. The same on every currency row.' },
+  { name: 'reactivated_customers', kind: 'count', description: 'Customers paying at the end of the month, not at its start, who had paid before. The same on every currency row.' },
+  { name: 'churned_customers', kind: 'count', description: 'Customers paying at the start of the month and not at its end (a plan change is not a churn). The same on every currency row.' },
+  { name: 'customer_churn_rate', kind: 'number', description: 'churned_customers / customers paying at the start of the month, 0-1; null when none were paying. The same on every currency row.' },
+  { name: 'active_subscriptions', kind: 'count', description: 'Subscriptions paying at the end of the month (a customer with two counts twice). The same on every currency row.' },
+  { name: 'new_subscriptions', kind: 'count', description: 'Subscriptions whose paid start falls in the month (a plan change counts one). The same on every currency row.' },
+  { name: 'churned_subscriptions', kind: 'count', description: 'Subscriptions that ended in the month after their paid start (a plan change counts one). The same on every currency row.' },
+  { name: 'subscription_churn_rate', kind: 'number', description: 'churned_subscriptions / subscriptions paying at the start of the month, 0-1; null when none were paying. The same on every currency row.' },
+  { name: 'trial_conversion', kind: 'number', description: 'Trials ending in the month that converted (not ended by the trial end), 0-1; null when no trial ended. The same on every currency row.' },
   { name: 'complete', kind: 'flag', description: 'False while the month is not over yet.' },
 ] as const satisfies readonly Column[];
 
@@ -174,7 +182,7 @@ export const METRIC_DEFINITIONS = {
       call: (request) => ({ fn: 'active_users', args: range(request) }),
     },
     subscriptions: {
-      description: 'Per calendar month: subscribers, new, churned, MRR, churn rate and trial conversion.',
+      description: 'Per calendar month and currency: MRR in that currency, and platform-wide customers and subscriptions (paying, new, churned, churn rates) and trial conversion.',
       columns: SUBSCRIPTION_COLUMNS,
       granularity: () => 'month',
       call: (request) => ({ fn: 'subscription_metrics', args: range(request) }),

@@ -80,7 +80,11 @@ export function edgeHistory(zone: string): History {
     // a trial that lapses: it ends a minute before the trial would have
     { n: 4, user: 4, billingInterval: 'year', amountCents: 29880, startedAt: at('2025-04-01', 2), trialEndsAt: local('2025-05-01', '00:01'), endedAt: local('2025-05-01', '00:00') },
     { n: 5, user: 5, startedAt: at('2025-09-28', 2), endedAt: local('2025-11-01', '00:00') },
-    { n: 6, user: 6, amountCents: 4500, startedAt: local('2025-10-31', '23:59') },
+    { n: 6, user: 6, amountCents: 4500, currency: 'GBP', startedAt: local('2025-10-31', '23:59') },
+    // a second, concurrent subscription of user 1, in another currency
+    { n: 7, user: 1, amountCents: 5900, currency: 'AUD', startedAt: local('2025-06-15', '12:00'), endedAt: local('2025-08-15', '12:00') },
+    // user 5 moves to a yearly plan at the month's first instant: a plan change, not a churn
+    { n: 8, user: 5, billingInterval: 'year', amountCents: 39000, startedAt: local('2025-11-01', '00:00') },
   ];
   return { zone, users, scenarios: [{ n: 1 }, { n: 2, difficultyLevel: 'hard' }], sessions, reports, subscriptions };
 }

@@ -53,8 +53,10 @@ const PlatformDay = z.object({
 const RetentionCell = z.object({ cohort_week: z.string(), week_offset: int, cohort_size: int, retained: int });
 const CriterionDay = z.object({ day: z.string(), criterion: z.string(), reports: int, score_sum: z.number() });
 const BusinessMonth = z.object({
-  month_start: z.string(), active_users: int, active_subscribers: int, new_subscribers: int, churned_subscribers: int,
-  paying_at_start: int, mrr_cents: z.number(), trials_ending: int, trials_converted: int,
+  month_start: z.string(), currency: z.string().nullable(), mrr_cents: z.number(), active_users: int,
+  paying_customers: int, new_customers: int, reactivated_customers: int, churned_customers: int, customers_at_start: int,
+  active_subscriptions: int, new_subscriptions: int, churned_subscriptions: int, paying_subscriptions_at_start: int,
+  trials_ending: int, trials_converted: int,
 });
 
 /** The report relations of schema analytics_report, as the oracle's rows. */
@@ -73,9 +75,10 @@ export async function readReports(pool: DatabasePool): Promise<Omit<ExpectedRepo
       select day::text, criterion, reports, score_sum::float8
       from analytics_report.criteria_daily order by day, criterion`)],
     businessMonthly: [...await pool.any(sql.type(BusinessMonth)`
-      select month_start::text, active_users::int, active_subscribers, new_subscribers, churned_subscribers,
-             paying_at_start, mrr_cents::float8, trials_ending, trials_converted
-      from analytics_report.business_monthly order by month_start`)],
+      select month_start::text, currency, mrr_cents::float8, active_users::int, paying_customers, new_customers,
+             reactivated_customers, churned_customers, customers_at_start, active_subscriptions, new_subscriptions,
+             churned_subscriptions, paying_subscriptions_at_start, trials_ending, trials_converted
+      from analytics_report.business_monthly order by month_start, currency`)],
   };
 }
 
@@ -88,7 +91,7 @@ export async function checkReports(t: Test, pool: DatabasePool, history: History
     ['platform_daily', rowDifferences(want.platformDaily, got.platformDaily, (r) => r.day)],
     ['retention_weekly', rowDifferences(want.retentionWeekly, got.retentionWeekly, (r) => `${r.cohort_week}+${r.week_offset}`)],
     ['criteria_daily', rowDifferences(want.criteriaDaily, got.criteriaDaily, (r) => `${r.day} ${r.criterion}`)],
-    ['business_monthly', rowDifferences(want.businessMonthly, got.businessMonthly, (r) => r.month_start)],
+    ['business_monthly', rowDifferences(want.businessMonthly, got.businessMonthly, (r) => `${r.month_start} ${r.currency}`)],
   ] as const;
   for (const [relation, differences] of checks) {
     t.same(differences, [], `${label}: ${relation} equals the oracle (${differences.length} rows differ)`);

@@ -12,9 +12,12 @@ export type PlatformDay = {
 };
 export type RetentionCell = { cohort_week: string; week_offset: number; cohort_size: number; retained: number };
 export type CriterionDay = { day: string; criterion: string; reports: number; score_sum: number };
+/** One row per month and currency: mrr_cents is the currency's, every other number is platform-wide. */
 export type BusinessMonth = {
-  month_start: string; active_users: number; active_subscribers: number; new_subscribers: number;
-  churned_subscribers: number; paying_at_start: number; mrr_cents: number; trials_ending: number; trials_converted: number;
+  month_start: string; currency: string | null; mrr_cents: number; active_users: number;
+  paying_customers: number; new_customers: number; reactivated_customers: number; churned_customers: number;
+  customers_at_start: number; active_subscriptions: number; new_subscriptions: number; churned_subscriptions: number;
+  paying_subscriptions_at_start: number; trials_ending: number; trials_converted: number;
 };
 export type ExpectedReports = {
   /** The last local day a refresh stores: the day before the clock's local date. */
@@ -93,28 +96,50 @@ export function expectedReports(history: History, clock: string): ExpectedReport
   // finished calendar months of the stored span, bounded by local midnights
   const months: string[] = [];
   for (let m = `${first.slice(0, 7)}-01`; nextMonth(m) <= addDays(through, 1); m = nextMonth(m)) months.push(m);
-  const businessMonthly = months.map((month): BusinessMonth => {
-    const starts = Date.parse(instantAt(month, '00:00', zone));
-    const ends = Date.parse(instantAt(nextMonth(month), '00:00', zone));
-    const subs = history.subscriptions.map((s) => ({
-      paidFrom: Date.parse(s.trialEndsAt ?? s.startedAt),
-      trialEnds: s.trialEndsAt ? Date.parse(s.trialEndsAt) : null,
-      ended: s.endedAt ? Date.parse(s.endedAt) : null,
-      monthlyCents: (s.amountCents ?? 3900) / ({ month: 1, quarter: 3, year: 12 } as const)[s.billingInterval ?? 'month'],
-    }));
-    const payingAt = (instant: number) => subs.filter((s) => s.paidFrom <= instant && (s.ended === null || instant < s.ended));
+  const subs = history.subscriptions.map((s) => ({
+    user: s.user,
+    currency: s.currency ?? 'USD',
+    paidFrom: Date.parse(s.trialEndsAt ?? s.startedAt),
+    trialEnds: s.trialEndsAt ? Date.parse(s.trialEndsAt) : null,
+    ended: s.endedAt ? Date.parse(s.endedAt) : null,
+    monthlyCents: (s.amountCents ?? 3900) / ({ month: 1, quarter: 3, year: 12 } as const)[s.billingInterval ?? 'month'],
+  }));
+  const payingAt = (instant: number) => subs.filter((s) => s.paidFrom <= instant && (s.ended === null || instant < s.ended));
+  const usersOf = (list: typeof subs) => new Set(list.map((s) => s.user));
+  const monthBounds = months.map((month) => ({
+    month,
+    starts: Date.parse(instantAt(month, '00:00', zone)),
+    ends: Date.parse(instantAt(nextMonth(month), '00:00', zone)),
+  }));
+  const businessMonthly = monthBounds.flatMap(({ month, starts, ends }): BusinessMonth[] => {
     const trialsEnding = subs.filter((s) => s.trialEnds !== null && s.trialEnds >= starts && s.trialEnds < ends);
-    return {
-      month_start: month,
+    const atStart = usersOf(payingAt(starts));
+    const atEnd = usersOf(payingAt(ends));
+    const paidBefore = usersOf(subs.filter((s) => s.paidFrom < starts && (s.ended === null || s.paidFrom < s.ended)));
+    const arriving = [...atEnd].filter((u) => !atStart.has(u));
+    const counts = {
       active_users: distinctUsers(month, addDays(nextMonth(month), -1)),
-      active_subscribers: payingAt(ends).length,
-      new_subscribers: subs.filter((s) => s.paidFrom >= starts && s.paidFrom < ends && (s.ended === null || s.paidFrom < s.ended)).length,
-      churned_subscribers: subs.filter((s) => s.ended !== null && s.ended >= starts && s.ended < ends && s.ended > s.paidFrom).length,
-      paying_at_start: payingAt(starts).length,
-      mrr_cents: payingAt(ends).reduce((sum, s) => sum + s.monthlyCents, 0),
+      paying_customers: atEnd.size,
+      new_customers: arriving.filter((u) => !paidBefore.has(u)).length,
+      reactivated_customers: arriving.filter((u) => paidBefore.has(u)).length,
+      churned_customers: [...atStart].filter((u) => !atEnd.has(u)).length,
+      customers_at_start: atStart.size,
+      active_subscriptions: payingAt(ends).length,
+      new_subscriptions: subs.filter((s) => s.paidFrom >= starts && s.paidFrom < ends && (s.ended === null || s.paidFrom < s.ended)).length,
+      churned_subscriptions: subs.filter((s) => s.ended !== null && s.ended >= starts && s.ended < ends && s.ended > s.paidFrom).length,
+      paying_subscriptions_at_start: payingAt(starts).length,
       trials_ending: trialsEnding.length,
       trials_converted: trialsEnding.filter((s) => s.ended === null || s.ended > s.trialEnds!).length,
     };
+    // the month's currencies: those of a customer paying at its start or its end
+    const currencies = [...new Set([...payingAt(starts), ...payingAt(ends)].map((s) => s.currency))].sort();
+    if (currencies.length === 0) return [{ month_start: month, currency: null, mrr_cents: 0, ...counts }];
+    return currencies.map((currency) => ({
+      month_start: month,
+      currency,
+      mrr_cents: Math.round(payingAt(ends).filter((s) => s.currency === currency).reduce((sum, s) => sum + s.monthlyCents, 0) * 100) / 100,
+      ...counts,
+    }));
   });
 
   return { through, first, platformDaily, retentionWeekly, criteriaDaily: [...criteria.values()], businessMonthly };

@@ -18,15 +18,11 @@ function currenciesInUse(pool: DatabasePool): Promise<readonly CurrencyUse[]> {
     select s.currency, count(*)::int as subscriptions from public.subscriptions s group by 1 order by 1`);
 }
 
-/** The currencies of the platform's subscriptions, and what that means for the revenue figures. */
-export function describeCurrencies(uses: readonly CurrencyUse[]): string[] {
-  if (uses.length === 0) return ['currencies in use: none (no subscriptions)'];
-  const lines = [`currencies in use: ${uses.map((use) => `${use.currency} (${use.subscriptions} subscription${use.subscriptions === 1 ? '' : 's'})`).join(', ')}`];
-  if (uses.length > 1) {
-    lines.push('more than one currency: mrr_cents of subscription_metrics, business_monthly and monthly_subscriptions adds amounts across them; '
-      + 'read MRR per currency from analytics_report.mrr_movements (the package converts no currency)');
-  }
-  return lines;
+/** The currencies of the platform's subscriptions: every money figure is reported per currency, and none is converted. */
+export function describeCurrencies(uses: readonly CurrencyUse[]): string {
+  if (uses.length === 0) return 'currencies in use: none (no subscriptions)';
+  return `currencies in use: ${uses.map((use) => `${use.currency} (${use.subscriptions} subscription${use.subscriptions === 1 ? '' : 's'})`).join(', ')}; `
+    + 'money is reported per currency, never converted';
 }
 
 export async function doctorCommand(argv: readonly string[], config: Config): Promise<void> {
@@ -42,7 +38,7 @@ export async function doctorCommand(argv: readonly string[], config: Config): Pr
     const problems = await findContractProblems(pool);
     if (problems.length > 0) throw new ContractError(problems);
     console.log(`doctor: schema ${SOURCE_SCHEMA} meets the source contract`);
-    for (const line of describeCurrencies(await currenciesInUse(pool))) console.log(`doctor: ${line}`);
+    console.log(`doctor: ${describeCurrencies(await currenciesInUse(pool))}`);
     const capture = await findCaptureProblems(pool);
     for (const problem of capture) console.log(`doctor: ${problem}`);
     const pending = await withPgClient(url, pendingDays);
