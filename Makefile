@@ -49,7 +49,7 @@ demo: build
 	node dist/cli.js demo
 
 # SCALE=small (default, 0.5M sessions), half (2.5M, one year) or full (5M, two years);
-# CASES=core,api,writes,bloat,reports,replica,peer,install,cli (default core,api; writes and replica need pgbench;
+# CASES=core,api,writes,bloat,reports,replica,peer,install,cli,restatements (default core,api; writes and replica need pgbench;
 # peer and install: BENCH_REPS=3 repetitions; peer: BENCH_PEER_CHANGED=1 or all, BENCH_PEER_PARTS=all or reads).
 bench: build
 	node bench/run.ts $(if $(SCALE),--scale $(SCALE),) $(if $(CASES),--cases $(CASES),)

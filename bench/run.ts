@@ -20,6 +20,7 @@ import { cliCases } from './cli.ts';
 import { installCases } from './install.ts';
 import { replicaCases } from './replica.ts';
 import { reportCases } from './reports.ts';
+import { restatementCases } from './restatements.ts';
 import { emptyRollups, type Measurement, relative, timed } from './measure.ts';
 import { peerCases } from './peer.ts';
 import { findPgbench, writeCases } from './writes.ts';
@@ -49,7 +50,7 @@ const { values } = parseArgs({
   options: { scale: { type: 'string', default: 'small' }, cases: { type: 'string', default: 'core,api' } },
   strict: true,
 });
-const CASES = ['core', 'api', 'writes', 'bloat', 'reports', 'replica', 'peer', 'install', 'cli'];
+const CASES = ['core', 'api', 'writes', 'bloat', 'reports', 'replica', 'peer', 'install', 'cli', 'restatements'];
 const cases = new Set(values.cases.split(','));
 if (![...cases].every((name) => CASES.includes(name))) {
   console.error(`bench: --cases "${values.cases}": expected a comma-separated list of ${CASES.join(', ')}`);
@@ -117,6 +118,10 @@ try {
       await pool.query(sql.unsafe`select analytics.invalidate_all() from analytics.settings where materialized_through is null`);
       await pool.query(sql.unsafe`select analytics.refresh_pending()`);
       measurements.push(...(await peerCases(pool, url)));
+    }
+    if (cases.has('restatements')) {
+      await pool.query(sql.unsafe`select analytics.invalidate_all() from analytics.settings where materialized_through is null`);
+      measurements.push(...(await restatementCases(pool)));
     }
     if (cases.has('cli')) measurements.push(...cliCases());
     // fresh copies of a platform-only database of this scale

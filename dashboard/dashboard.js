@@ -294,6 +294,23 @@ function titledCell(text, title) {
   return Object.assign(document.createElement('td'), { textContent: text, title });
 }
 
+/**
+ * A month's first cell, marked when a later refresh restated any of its
+ * numbers: its history (each number, before → after, when and why) on hover.
+ */
+function monthCell(row, restatements, currency) {
+  const label = row.complete ? row.bucket.slice(0, 7) : `${row.bucket.slice(0, 7)} (so far)`;
+  const history = restatements.filter((r) => r.period_start === row.bucket && (currency === undefined || r.currency === null || r.currency === currency));
+  if (history.length === 0) return label;
+  const cell = titledCell(`${label} ⟲`, history.map(restatementLine).join('\n'));
+  cell.className = 'restated';
+  return cell;
+}
+
+const restatementValue = (value) => (value === null ? '–' : NUMBER.format(value));
+const restatementLine = (r) =>
+  `${r.metric}${r.currency ? ` (${r.currency})` : ''}: ${restatementValue(r.old_value)} → ${restatementValue(r.new_value)}, ${r.restated_at.slice(0, 16).replace('T', ' ')} UTC, ${r.cause}`;
+
 /** A cell shaded by its share of the largest value (a heat map). */
 function shadedCell(value, max, text, title = '') {
   const td = titledCell(text, title);
@@ -449,8 +466,9 @@ const PANELS = {
     load: (context) => Promise.all([
       context.get('business', { metric: 'subscriptions', ...span(context) }),
       context.get('business', { metric: 'subscriptions', startDate: monthBefore(context.range.startDate), endDate: monthBefore(context.range.startDate) }),
+      context.get('business', { metric: 'restatements', ...span(context) }),
     ]),
-    draw(view, [{ rows }, before]) {
+    draw(view, [{ rows }, before, restated]) {
       const months = [...new Map(rows.map((row) => [row.bucket, row])).values()];
       const currencies = [...new Set(rows.map((row) => row.currency).filter((currency) => currency !== null))].sort();
       // a month without a customer in a currency has no row for it: 0 there
@@ -475,7 +493,7 @@ const PANELS = {
         ['Subscriptions', 'Subscriptions paying at the end of the month (a customer with two counts twice)'],
         ['Trial conversion', 'Trials ending in the month that converted; the API does not return the two counts'],
         ...currencies.map((currency) => [`MRR ${currency}`, `Monthly recurring revenue in ${currency}, at the end of the month`])],
-      months.map((row, month) => [row.complete ? row.bucket.slice(0, 7) : `${row.bucket.slice(0, 7)} (so far)`,
+      months.map((row, month) => [monthCell(row, restated.rows),
         NUMBER.format(row.paying_customers), NUMBER.format(row.new_customers), NUMBER.format(row.reactivated_customers),
         NUMBER.format(row.churned_customers), percent(row.customer_churn_rate, 1),
         `${NUMBER.format(row.churned_customers)} of ${NUMBER.format(payingAtStart[month])}`,
@@ -486,8 +504,11 @@ const PANELS = {
   },
   'mrr-movements': {
     freshness: 'business/mrr_movements',
-    load: (context) => context.get('business', { metric: 'mrr_movements', ...span(context) }),
-    draw(view, { rows }) {
+    load: (context) => Promise.all([
+      context.get('business', { metric: 'mrr_movements', ...span(context) }),
+      context.get('business', { metric: 'restatements', ...span(context) }),
+    ]),
+    draw(view, [{ rows }, restated]) {
       // one chart and one table per currency: money is never added across currencies
       for (const currency of [...new Set(rows.map((row) => row.currency))].sort()) {
         const months = rows.filter((row) => row.currency === currency);
@@ -495,11 +516,22 @@ const PANELS = {
         movementChart(view, currency, months);
         table(view, ['Month', ['MRR at start', 'At the month\'s first instant'], 'New', 'Expansion', 'Reactivation', 'Contraction', 'Churn',
           ['MRR at end', 'At the next month\'s first instant: start + new + expansion + reactivation − contraction − churn']],
-        months.map((row) => [row.complete ? row.bucket.slice(0, 7) : `${row.bucket.slice(0, 7)} (so far)`,
+        months.map((row) => [monthCell(row, restated.rows, currency),
           ...['mrr_start_cents', 'new_cents', 'expansion_cents', 'reactivation_cents', 'contraction_cents', 'churn_cents', 'mrr_end_cents']
             .map((key) => MONEY.format(row[key] / 100))]));
       }
       return countData(rows.flatMap((row) => MOVEMENT_KEYS.map((key) => row[key])));
+    },
+  },
+  restatements: {
+    freshness: 'business/restatements',
+    load: (context) => context.get('business', { metric: 'restatements', ...span(context) }),
+    draw(view, { rows }) {
+      if (rows.length === 0) return 0;
+      table(view, ['Period', 'Number', 'Currency', 'Before', 'After', ['When', 'UTC'], 'Why'],
+        rows.map((r) => [r.period_start, r.metric, r.currency ?? '', restatementValue(r.old_value), restatementValue(r.new_value),
+          r.restated_at.slice(0, 16).replace('T', ' '), r.cause]));
+      return rows.length;
     },
   },
   retention: {

@@ -26,6 +26,7 @@ set local check_function_bodies = off;
 \ir rollups/monthly_customer_mrr.sql
 \ir rollups/monthly_subscriptions.sql
 \ir rollups/period_active_users.sql
+\ir rollups/restatement_log.sql
 \ir rollups/user_progress_snapshots.sql
 \ir rollups/weekly_retention.sql
 \ir capture/invalidation_log.sql
@@ -66,6 +67,7 @@ set local check_function_bodies = off;
 \ir refresh/derive_weekly_retention.sql
 \ir refresh/month_instants.sql
 \ir refresh/pending_days.sql
+\ir refresh/period_numbers.sql
 \ir refresh/recompute_daily_active_users.sql
 \ir refresh/recompute_user_progress_snapshots.sql
 \ir refresh/reconcile_daily_active_users.sql
@@ -79,6 +81,7 @@ set local check_function_bodies = off;
 \ir refresh/reconcile_user_progress_snapshots.sql
 \ir refresh/reconcile_weekly_retention.sql
 \ir refresh/record_aggregates.sql
+\ir refresh/record_restatements.sql
 \ir refresh/refresh_daily.sql
 \ir refresh/refresh_monthly.sql
 \ir refresh/refresh_pending.sql
@@ -107,6 +110,7 @@ set local check_function_bodies = off;
 \ir api/content_time_distribution.sql
 \ir api/csv_text.sql
 \ir api/metric_series.sql
+\ir api/restatement_history.sql
 \ir api/scenario_report.sql
 -- bound to what it reads when created (BEGIN ATOMIC): after it
 \ir reports/user_days.sql
@@ -125,6 +129,7 @@ set local check_function_bodies = off;
 \ir report-relations/mrr_movements.sql
 \ir report-relations/mrr_movements_by_customer.sql
 \ir report-relations/platform_weekly.sql
+\ir report-relations/restatements.sql
 \ir report-relations/retention_weekly.sql
 \ir report-relations/scenario_daily.sql
 \ir report-relations/scenario_weekly.sql

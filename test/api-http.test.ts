@@ -150,7 +150,7 @@ t.test('bad input is a 400 that names the parameter and says what is allowed, wi
     [`users?metric=practice_time&${WEEK}&userId=bob`, 'userId', 'userId: must be a UUID'],
     [`users?metric=new_users&${WEEK}&sql=select%201`, 'sql', 'sql: unknown parameter; allowed: startDate, endDate, metric, granularity, format, userId'],
     [`content?metric=popular_scenarios&${WEEK}&limit=0`, 'limit', 'limit: must be a whole number from 1 to 1000'],
-    [`business?metric=active_users&metric=retention&${WEEK}`, 'metric', 'metric: must be one of: active_users, subscriptions, mrr_movements, usage_patterns, retention'],
+    [`business?metric=active_users&metric=retention&${WEEK}`, 'metric', 'metric: must be one of: active_users, subscriptions, mrr_movements, restatements, usage_patterns, retention'],
   ];
   for (const [path, parameter, message] of cases) {
     const response = await get(path);

@@ -43,7 +43,7 @@ const SCREENSHOT = fileURLToPath(new URL('../test-artifacts/dashboard.png', impo
 const PAGE_PANELS = [
   'sessions', 'average-score', 'practice-time', 'strength-areas',
   'popular-scenarios', 'content-trends', 'time-distribution', 'scenario-performance',
-  'active-users', 'subscriptions', 'mrr-movements', 'retention', 'usage-patterns',
+  'active-users', 'subscriptions', 'mrr-movements', 'restatements', 'retention', 'usage-patterns',
 ];
 const LEARNER_PANELS = ['learner-sessions', 'learner-scores', 'learner-practice', 'learner-strengths'];
 const CHARTS = ['sessions', 'average-score', 'practice-time', 'content-trends', 'time-distribution', 'active-users', 'subscriptions', 'mrr-movements'];
@@ -83,6 +83,16 @@ t.test('the dashboard shows every report of spec 5 for a pinned range, and one l
   await admin.end();
   await seed({ databaseUrl: url, users: 600, days: 120, seed: 3, endAt: END_AT, sessionsPerUser: 12, shards: 1 });
   const refreshPool = createPgPool(url, { max: 1 });
+  await refreshDue(refreshPool, { worker: 'test' });
+  // A late subscription, written after September to November were stored:
+  // a user who never paid starts paying on 10 September. The next refresh
+  // restates those months (one more paying customer in each, at least).
+  const lateCustomer = await pool.oneFirst(sql.type(z.object({ id: z.string() }))`
+    select u.id::text from public.users u
+    where not exists (select from public.subscriptions s where s.user_id = u.id) order by u.id limit 1`);
+  await pool.query(sql.unsafe`
+    insert into public.subscriptions (id, user_id, plan, status, billing_interval, amount_cents, currency, started_at)
+    values ('00000000-0000-4000-8000-00000000abcd', ${lateCustomer}, 'standard', 'active', 'month', 3900, 'USD', '2026-09-10T08:00:00Z')`);
   await refreshDue(refreshPool, { worker: 'test' });
   await refreshPool.end();
 
@@ -204,7 +214,8 @@ t.test('the dashboard shows every report of spec 5 for a pinned range, and one l
         api('business?metric=subscriptions&startDate=2026-06-01&endDate=2026-06-01'),
       ]);
       const months = await page.$$eval('[data-panel="subscriptions"] .table tr', (rows) => rows.slice(1).map((row) => Array.from(row.children).map((cell) => cell.textContent)));
-      t.same(months.map((cells) => cells[0]), ['2026-07', '2026-08', '2026-09', '2026-10', '2026-11'], 'one row per month of the range');
+      t.same(months.map((cells) => cells[0]), ['2026-07', '2026-08', '2026-09 ⟲', '2026-10 ⟲', '2026-11 ⟲'],
+        'one row per month of the range; the months the late subscription restated are marked');
       const headers = await page.$$eval('[data-panel="subscriptions"] .table tr:first-child > *', (cells) => cells.map((cell) => cell.textContent));
       const currencies = [...new Set(subscriptions.map((row) => row.currency as string | null).filter((currency) => currency !== null))].sort();
       t.ok(currencies.length > 1, `the demo sells in several currencies (${currencies.join(', ')})`);
@@ -229,6 +240,25 @@ t.test('the dashboard shows every report of spec 5 for a pinned range, and one l
       t.match(await page.textContent('[data-panel="active-users"] .u-legend'), /DAU[\s\S]*MAU[\s\S]*Stickiness/, 'stickiness beside DAU and MAU');
       const completion = await page.$eval('[data-panel="scenario-performance"] tr:nth-child(2)', (row) => Array.from(row.children).map((cell) => ({ text: cell.textContent, title: cell.getAttribute('title') })));
       t.match(completion[5]?.title, new RegExp(`^${completion[4]?.text} completed; completed ÷ finished`), 'a completion rate names its completed count and its denominator');
+    });
+
+    await t.test('a restated month is marked, with its history on hover, and listed', async (t) => {
+      const { rows } = await api(`business?metric=restatements&startDate=${FROM}&endDate=${TO}`);
+      const paying = rows.filter((row) => row.metric === 'business_monthly.paying_customers');
+      t.same(paying.map((row) => [row.period_start, Number(row.new_value) - Number(row.old_value), row.cause]), [
+        ['2026-09-01', 1, 'late rows of public.subscriptions'],
+        ['2026-10-01', 1, 'late rows of public.subscriptions'],
+        ['2026-11-01', 1, 'late rows of public.subscriptions'],
+      ], 'one more paying customer in September, October and November, restated once each');
+      const september = await page.getAttribute('[data-panel="subscriptions"] td.restated', 'title');
+      t.match(september, new RegExp(`business_monthly\\.paying_customers: ${paying[0]!.old_value} → ${paying[0]!.new_value}, .* UTC, late rows of public\\.subscriptions`),
+        'the month cell\'s title holds its history');
+      t.equal(await page.$$eval('[data-panel="mrr-movements"] td.restated', (cells) => cells.length) > 0, true, 'the movement tables mark restated months too');
+      const listed = await page.$$eval('[data-panel="restatements"] .table tr', (trs) => trs.slice(1).map((tr) => Array.from(tr.children).map((cell) => cell.textContent)));
+      t.equal(listed.length, rows.length, 'the restatements panel lists every restatement of the range');
+      t.same(listed.find((cells) => cells[1] === 'business_monthly.paying_customers'),
+        ['2026-09-01', 'business_monthly.paying_customers', '', String(paying[0]!.old_value), String(paying[0]!.new_value),
+          (paying[0]!.restated_at as string).slice(0, 16).replace('T', ' '), 'late rows of public.subscriptions']);
     });
 
     await t.test('strength areas: a bar per criterion on its own scale', async (t) => {

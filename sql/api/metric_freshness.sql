@@ -8,7 +8,7 @@ from (values
   ('content', 'popular_scenarios', 'day'), ('content', 'completion_rates', 'day'), ('content', 'average_scores', 'day'),
   ('content', 'time_distribution', 'day'), ('content', 'scenario_performance', 'day'),
   ('business', 'active_users', 'day'), ('business', 'subscriptions', 'month'), ('business', 'mrr_movements', 'month'),
-  ('business', 'usage_patterns', 'day'), ('business', 'retention', 'week')
+  ('business', 'usage_patterns', 'day'), ('business', 'retention', 'week'), ('business', 'restatements', 'day')
 ) as c (endpoint, metric, granularity)
 join analytics.refresh_status r using (granularity);
 comment on view analytics.metric_freshness is

@@ -1,8 +1,10 @@
 -- The refresh: a sequence of steps, each its own function (sql/refresh/),
 -- run in one transaction under the refresh lock. It takes what the capture
 -- logged, chooses the days to recompute, reconciles the rollups that depend
--- only on the platform tables, then those derived from the stored days, and
--- records the outputs. Every step writes only the rows whose values change.
+-- only on the platform tables, then those derived from the stored days,
+-- records the outputs, and records as restatements the numbers of finished,
+-- stored periods that changed. Every step writes only the rows whose values
+-- change.
 create or replace function analytics.refresh_pending(p_through date default null)
 returns jsonb
 language plpgsql
@@ -23,6 +25,9 @@ declare
   v_moved date[] := '{}';
   v_weeks date[];
   v_business_months date[];
+  v_closed_weeks date[];
+  v_closed_months date[];
+  v_before jsonb;
 begin
   perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('analytics.refresh'));
   -- Read under the lock: set_reporting_timezone() takes it too, so the zone
@@ -59,6 +64,34 @@ begin
     select d from unnest(v_days) d
     where d = any(v_taken.report_days) or v_previous is null or d > v_previous
     order by d);
+
+  -- Subscription months: from the earliest changed one, and every month that
+  -- has ended since the last refresh; complete months only. A change on a
+  -- month's first day also changes the month before: a month's closing
+  -- figures are taken at the next month's first instant.
+  v_business_months := array(
+    select m::date from pg_catalog.generate_series(
+      least(date_trunc('month', (v_taken.subscriptions_from - 1)::timestamp), date_trunc('month', (v_previous + 1)::timestamp),
+            case when v_previous is null then date_trunc('month', (select min(x) from unnest(v_days) x)::timestamp) end),
+      date_trunc('month', (v_through + 1)::timestamp) - interval '1 month', interval '1 month') m);
+
+  -- Restatements: the finished periods stored before this refresh whose
+  -- numbers it may change. Their numbers now, to compare at the end; a
+  -- refresh of new days only (the usual tick) has none.
+  if v_previous is not null then
+    v_closed_weeks := array(
+      select distinct date_trunc('week', d::timestamp)::date from unnest(v_days || v_signups) d
+      where date_trunc('week', d::timestamp)::date + 6 <= v_previous);
+    v_closed_months := array(
+      select distinct x.m from (
+        select date_trunc('month', d::timestamp)::date as m from unnest(v_days || v_signups) d
+        union all
+        select unnest(v_business_months)) x
+      where (x.m + interval '1 month - 1 day')::date <= v_previous);
+    if cardinality(v_closed_weeks) + cardinality(v_closed_months) > 0 then
+      v_before := (select coalesce(jsonb_agg(n), '[]') from analytics.period_numbers(v_closed_weeks, v_closed_months) n);
+    end if;
+  end if;
 
   if cardinality(v_days) > 0 then
     -- A long range (a backfill chunk, a rebuild) recomputes the snapshots of
@@ -121,15 +154,6 @@ begin
     array(select distinct date_trunc('week', d::timestamp)::date from unnest(v_moved) d),
     v_through);
 
-  -- Subscription months: from the earliest changed one, and every month that
-  -- has ended since the last refresh; complete months only. A change on a
-  -- month's first day also changes the month before: a month's closing
-  -- figures are taken at the next month's first instant.
-  v_business_months := array(
-    select m::date from pg_catalog.generate_series(
-      least(date_trunc('month', (v_taken.subscriptions_from - 1)::timestamp), date_trunc('month', (v_previous + 1)::timestamp),
-            case when v_previous is null then date_trunc('month', (select min(x) from unnest(v_days) x)::timestamp) end),
-      date_trunc('month', (v_through + 1)::timestamp) - interval '1 month', interval '1 month') m);
   perform analytics.reconcile_monthly_subscriptions(v_business_months);
   perform analytics.reconcile_monthly_customer_mrr(v_business_months);
 
@@ -137,6 +161,10 @@ begin
   perform analytics.record_aggregates(
     array(select distinct d from unnest(v_days || v_signups) d where d <= v_through order by 1),
     v_weeks, v_business_months);
+
+  if v_before is not null then
+    perform analytics.record_restatements(v_before, v_closed_weeks, v_closed_months, v_taken.causes);
+  end if;
 
   update analytics.settings
   set materialized_through = greatest(materialized_through, v_through),

@@ -16,8 +16,9 @@ begin
   -- the days as one range per source (days that have not ended yet are
   -- read live and never stored: the refresh stops at yesterday), and the
   -- subscription months from p_from's on
-  insert into analytics.invalidation_log (source, at, until)
-  select source, p_from::timestamp at time zone v_zone, case when source <> 'subscriptions' then p_to::timestamp at time zone v_zone end
+  insert into analytics.invalidation_log (source, at, until, cause)
+  select source, p_from::timestamp at time zone v_zone, case when source <> 'subscriptions' then p_to::timestamp at time zone v_zone end,
+         format('refresh of %s .. %s requested', p_from, p_to)
   from unnest(array['activity', 'signups', 'subscriptions']) source;
   return analytics.refresh_pending(greatest(p_to, (select materialized_through from analytics.settings)));
 end

@@ -7,7 +7,8 @@
 -- days after p_through are not stored, so they need nothing yet.
 create or replace function analytics.take_invalidations(
   p_through date, p_zone text,
-  out activity_days date[], out report_days date[], out signup_days date[], out subscriptions_from date)
+  out activity_days date[], out report_days date[], out signup_days date[], out subscriptions_from date,
+  out causes jsonb)
 language plpgsql
 set search_path = pg_catalog, analytics, pg_temp
 as $$
@@ -15,7 +16,17 @@ begin
   with taken as (
     delete from analytics.invalidation_log l
     where l.at < (p_through + 1)::timestamp at time zone p_zone
-    returning l.source, l.at, l.until, l.session_id, l.reports_unchanged
+    returning l.source, l.at, l.until, l.session_id, l.reports_unchanged, l.cause
+  ),
+  -- why, per source: a marked range's cause, or the table of a row change
+  why as (
+    select t.source, string_agg(distinct coalesce(t.cause, case
+             when t.source = 'signups' then 'late rows of public.users'
+             when t.source = 'subscriptions' then 'late rows of public.subscriptions'
+             when t.session_id is not null then 'late rows of public.feedback_reports'
+             else 'late rows of public.sessions' end), '; ') as causes
+    from taken t
+    group by t.source
   ),
   days as (
     select t.source, d::date as day, not t.reports_unchanged as reports
@@ -30,11 +41,12 @@ begin
   select array_agg(distinct days.day) filter (where days.source = 'activity' and days.day <= p_through),
          array_agg(distinct days.day) filter (where days.source = 'activity' and days.reports and days.day <= p_through),
          coalesce(array_agg(distinct days.day) filter (where days.source = 'signups' and days.day <= p_through), '{}'),
-         min(days.day) filter (where days.source = 'subscriptions')
-  into activity_days, report_days, signup_days, subscriptions_from
+         min(days.day) filter (where days.source = 'subscriptions'),
+         (select jsonb_object_agg(w.source, w.causes) from why w)
+  into activity_days, report_days, signup_days, subscriptions_from, causes
   from days;
 end
 $$;
 comment on function analytics.take_invalidations(p_through date, p_zone text) is
-  'Refresh step: deletes the rows of analytics.invalidation_log that start on a local day (in p_zone) up to p_through, and returns what they make stale: the days of session activity (null when none), those of them whose feedback reports may have changed, the signup days (empty when none), and the first day of changed subscriptions (null when none). Days after p_through are left out, and log rows starting after it stay.';
+  'Refresh step: deletes the rows of analytics.invalidation_log that start on a local day (in p_zone) up to p_through, and returns what they make stale: the days of session activity (null when none), those of them whose feedback reports may have changed, the signup days (empty when none), the first day of changed subscriptions (null when none), and the causes per source (an object source -> text: a marked range''s cause, or the platform table of late rows; null when nothing was taken). Days after p_through are left out, and log rows starting after it stay.';
 revoke execute on function analytics.take_invalidations(p_through date, p_zone text) from public;

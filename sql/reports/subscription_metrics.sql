@@ -30,17 +30,10 @@ begin
     select c.* from analytics.compute_monthly_subscriptions(v_live_months) c
     where cardinality(v_live_months) > 0
   ),
+  -- MRR per month and currency, stored or live: the end of its movements
   revenue as (
-    select x.month_start, x.currency, sum(x.mrr_end_cents) as mrr_cents
-    from (
-      select c.* from analytics.monthly_customer_mrr c
-      join months b on b.bucket = c.month_start
-      where b.last_day <= v_through
-      union all
-      select c.* from analytics.compute_monthly_customer_mrr(v_live_months) c
-      where cardinality(v_live_months) > 0
-    ) x
-    group by x.month_start, x.currency
+    select m.bucket as month_start, m.currency, m.mrr_end_cents as mrr_cents
+    from analytics.mrr_movement_metrics(p_from, p_to) m
   )
   select b.bucket, v.currency, round(coalesce(v.mrr_cents, 0), 2),
          coalesce(r.paying_customers, 0), coalesce(r.new_customers, 0), coalesce(r.reactivated_customers, 0),

@@ -10,6 +10,7 @@ declare
   v_stale date[];
   v_summary jsonb;
   v_run analytics.refresh_runs;
+  v_cause text := format('forced refresh of %s bucket(s) %s', p_granularity, array_to_string(p_starts, ', '));
 begin
   if p_starts is null or cardinality(p_starts) = 0 then
     raise exception 'refresh_buckets: expected at least one bucket start' using errcode = 'invalid_parameter_value';
@@ -26,12 +27,12 @@ begin
   perform pg_advisory_xact_lock(hashtext('analytics.refresh'));
   v_locked_at := clock_timestamp();
   if p_force then
-    insert into analytics.invalidation_log (source, at, until)
-    select source, b::timestamp at time zone z.name, analytics.bucket_end(p_granularity, b)::timestamp at time zone z.name
+    insert into analytics.invalidation_log (source, at, until, cause)
+    select source, b::timestamp at time zone z.name, analytics.bucket_end(p_granularity, b)::timestamp at time zone z.name, v_cause
     from unnest(p_starts) b, unnest(array['activity', 'signups']) source, (select analytics.reporting_timezone() as name) z
     union all
     -- and the business months from the first bucket on, as refresh_range() does
-    select 'subscriptions', min(b)::timestamp at time zone analytics.reporting_timezone(), null from unnest(p_starts) b;
+    select 'subscriptions', min(b)::timestamp at time zone analytics.reporting_timezone(), null, v_cause from unnest(p_starts) b;
   end if;
   v_stale := array(select b from unnest(p_starts) b where not analytics.bucket_is_fresh(p_granularity, b) order by b);
   if cardinality(v_stale) > 0 then

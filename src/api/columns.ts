@@ -8,6 +8,7 @@ import { z } from 'zod';
 // neutralised against formula injection in CSV only.
 const KINDS = {
   date: z.iso.date(),
+  instant: z.iso.datetime({ offset: true }),
   count: z.number().int(),
   number: z.number().nullable(),
   text: z.string().nullable(),

@@ -48,6 +48,16 @@ export const ACTIVE_USERS_COLUMNS = [
 
 // One row per month and currency: mrr_cents is the currency's own, every
 // other number is platform-wide and the same on each currency row of a month.
+export const RESTATEMENT_COLUMNS = [
+  { name: 'period_start', kind: 'date', description: 'First local day of the restated week or month.' },
+  { name: 'metric', kind: 'text', description: 'relation.column of the number in schema analytics_report, e.g. platform_weekly.sessions_started or business_monthly.mrr_cents.' },
+  { name: 'currency', kind: 'text', description: 'The currency of an amount of money; null for a count or rate.' },
+  { name: 'old_value', kind: 'number', description: 'The number before (null: a rate with nothing to divide; an amount absent in a currency is 0).' },
+  { name: 'new_value', kind: 'number', description: 'The number after.' },
+  { name: 'restated_at', kind: 'instant', description: 'When the refresh that changed it ran (ISO 8601 with offset).' },
+  { name: 'cause', kind: 'text', description: 'Why, as the refresh knew it: late rows of a platform table, a TRUNCATE, a zone change, a forced refresh or a backfill.' },
+] as const satisfies readonly Column[];
+
 export const SUBSCRIPTION_COLUMNS = [
   { name: 'bucket', kind: 'date', description: 'First day of the calendar month.' },
   { name: 'currency', kind: 'text', description: 'The currency of mrr_cents (every currency that has had a paying customer; null when none has). Money is never added across currencies.' },
@@ -192,6 +202,12 @@ export const METRIC_DEFINITIONS = {
       columns: MRR_MOVEMENT_COLUMNS,
       granularity: () => 'month',
       call: (request) => ({ fn: 'mrr_movement_metrics', args: range(request) }),
+    },
+    restatements: {
+      description: 'Numbers of finished weeks and months (platform, business, MRR movements) that a later refresh changed, for the periods starting in the range: old and new value, when and why.',
+      columns: RESTATEMENT_COLUMNS,
+      granularity: () => null,
+      call: (request) => ({ fn: 'restatement_history', args: range(request) }),
     },
     usage_patterns: {
       description: 'Sessions started per ISO weekday and local hour over the range (all 168 cells).',

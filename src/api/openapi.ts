@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { rowSchema, type Column } from './columns.ts';
 import { FreshnessResponse } from './freshness.ts';
 import {
-  ACTIVE_USERS_COLUMNS, METRIC_DEFINITIONS, MRR_MOVEMENT_COLUMNS, RETENTION_COLUMNS, SCENARIO_COLUMNS, SERIES_COLUMNS, STRENGTH_AREA_COLUMNS,
+  ACTIVE_USERS_COLUMNS, METRIC_DEFINITIONS, MRR_MOVEMENT_COLUMNS, RESTATEMENT_COLUMNS, RETENTION_COLUMNS, SCENARIO_COLUMNS, SERIES_COLUMNS, STRENGTH_AREA_COLUMNS,
   SUBSCRIPTION_COLUMNS, TIME_DISTRIBUTION_COLUMNS, USAGE_PATTERN_COLUMNS, type MetricDefinition,
 } from './metrics.ts';
 import { METRICS, metricQuerySchema, type MetricGroup } from './request.ts';
@@ -16,6 +16,7 @@ const ROWS = new Map<readonly Column[], string>([
   [ACTIVE_USERS_COLUMNS, 'ActiveUsersRow'],
   [SUBSCRIPTION_COLUMNS, 'SubscriptionRow'],
   [MRR_MOVEMENT_COLUMNS, 'MrrMovementRow'],
+  [RESTATEMENT_COLUMNS, 'RestatementRow'],
   [USAGE_PATTERN_COLUMNS, 'UsagePatternRow'],
   [SCENARIO_COLUMNS, 'ScenarioRow'],
   [STRENGTH_AREA_COLUMNS, 'StrengthAreaRow'],
@@ -25,7 +26,7 @@ const ROWS = new Map<readonly Column[], string>([
 const GROUPS: Record<MetricGroup, { readonly operationId: string; readonly summary: string }> = {
   users: { operationId: 'getUserMetrics', summary: 'User reports: activity, sessions, scores, practice time, retention, strength areas' },
   content: { operationId: 'getContentMetrics', summary: 'Content reports: popular scenarios, completion rates, average scores, time distribution' },
-  business: { operationId: 'getBusinessMetrics', summary: 'Business reports: active users, subscriptions, MRR movements, usage patterns, retention' },
+  business: { operationId: 'getBusinessMetrics', summary: 'Business reports: active users, subscriptions, MRR movements, restatements, usage patterns, retention' },
 };
 
 type JsonSchema = Record<string, unknown>;

@@ -11,7 +11,7 @@ export const METRICS = {
     'average_score', 'practice_time', 'retention', 'strength_areas', 'score_progression',
   ],
   content: ['popular_scenarios', 'completion_rates', 'average_scores', 'time_distribution', 'scenario_performance'],
-  business: ['active_users', 'subscriptions', 'mrr_movements', 'usage_patterns', 'retention'],
+  business: ['active_users', 'subscriptions', 'mrr_movements', 'restatements', 'usage_patterns', 'retention'],
 } as const;
 export type MetricGroup = keyof typeof METRICS;
 
