@@ -2,7 +2,8 @@
 // stored weeks and months records each of their numbers it changed, with the
 // old and new value and the cause, in analytics.restatement_log (view
 // analytics_report.restatements, API function restatement_history()); so does
-// a change of the reporting time zone. take_invalidations() returns the
+// a change of the reporting time zone, from the end of the first refresh on
+// (analytics.settings.restatements_from). take_invalidations() returns the
 // causes; forced refreshes and backfills log theirs. subscription_metrics()
 // takes its MRR from mrr_movement_metrics() instead of summing it again. Files in
 // migrations/0019_restatements/, copies of sql/ as released; down.sql
@@ -12,6 +13,7 @@ import { readFileSync } from 'node:fs';
 const read = (path) => readFileSync(new URL(`./${path}`, import.meta.url), 'utf8');
 
 const FILES = [
+  'settings-columns.sql',
   'restatement_log.sql',
   'period_numbers.sql',
   'record_restatements.sql',

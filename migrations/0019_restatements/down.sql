@@ -7,6 +7,7 @@ drop function analytics.restatement_history(date, date);
 drop function analytics.record_restatements(jsonb, date[], date[], jsonb);
 drop function analytics.period_numbers(date[], date[]);
 drop table analytics.restatement_log;
+alter table analytics.settings drop column restatements_from;
 drop function analytics.take_invalidations(date, text);
 -- The first step of a refresh: what the change capture logged, as local days.
 -- Consumes (deletes) the log rows this transaction can see that start on a

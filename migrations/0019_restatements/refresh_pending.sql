@@ -77,8 +77,10 @@ begin
 
   -- Restatements: the finished periods stored before this refresh whose
   -- numbers it may change. Their numbers now, to compare at the end; a
-  -- refresh of new days only (the usual tick) has none.
-  if v_previous is not null then
+  -- refresh of new days only (the usual tick) has none. Recorded from the
+  -- end of the first refresh on (settings.restatements_from): what that one
+  -- changes includes what an upgrade marked stale to fill, not restate.
+  if v_previous is not null and (select s.restatements_from is not null from analytics.settings s) then
     v_closed_weeks := array(
       select distinct date_trunc('week', d::timestamp)::date from unnest(v_days || v_signups) d
       where date_trunc('week', d::timestamp)::date + 6 <= v_previous);
@@ -169,6 +171,7 @@ begin
   update analytics.settings
   set materialized_through = greatest(materialized_through, v_through),
       last_refresh_at = now(),
+      restatements_from = coalesce(restatements_from, now()),
       last_refresh_days = cardinality(v_days);
 
   return jsonb_build_object(

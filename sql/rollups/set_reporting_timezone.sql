@@ -9,6 +9,7 @@ declare
   v_weeks date[];
   v_months date[];
   v_before jsonb;
+  v_recording boolean;
 begin
   if p_timezone is null or not exists (select from pg_catalog.pg_timezone_names z where z.name = p_timezone) then
     raise exception 'unknown time zone "%": expected an IANA name such as UTC or Australia/Sydney', p_timezone
@@ -24,7 +25,7 @@ begin
   -- far in this transaction (DELETE and INSERT, never TRUNCATE: readers are
   -- not blocked, and see the old zone and its numbers until this commits).
   -- Later days are left to the next refresh, as they were.
-  select materialized_through into v_stored_through from analytics.settings;
+  select materialized_through, restatements_from is not null into v_stored_through, v_recording from analytics.settings;
   -- every finished period's numbers in the old zone, to restate those the
   -- new zone changes
   v_old_zone := analytics.reporting_timezone();
@@ -37,6 +38,8 @@ begin
   perform analytics.invalidate_all();
   if v_stored_through is not null then
     perform analytics.refresh_pending(v_stored_through);
+  end if;
+  if v_stored_through is not null and v_recording then
     perform analytics.record_restatements(v_before, v_weeks, v_months,
       jsonb_build_object('*', format('reporting time zone changed from %s to %s', v_old_zone, p_timezone)));
   end if;

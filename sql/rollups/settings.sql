@@ -4,7 +4,8 @@ create table analytics.settings (
   materialized_through  date,
   last_refresh_at       timestamptz,
   last_refresh_days     integer,
-  timezone_chosen_at    timestamptz
+  timezone_chosen_at    timestamptz,
+  restatements_from     timestamptz
 );
 insert into analytics.settings default values;
 comment on table analytics.settings is
@@ -21,4 +22,6 @@ comment on column analytics.settings.last_refresh_days is
   'How many days the last successful refresh recomputed.';
 comment on column analytics.settings.timezone_chosen_at is
   'When reporting_timezone was chosen: by the first migrate, refresh or worker (from ANALYTICS_TIMEZONE, or confirming the default UTC) or by set_reporting_timezone(). Null until then; a process configured with another zone is refused once it is set.';
+comment on column analytics.settings.restatements_from is
+  'When analytics.restatement_log began to record: the end of the first refresh with a package that records restatements. Null until then; the numbers that refresh changes (for example what an upgrade marked stale) are not recorded.';
 grant select on analytics.settings to analytics_reader;
