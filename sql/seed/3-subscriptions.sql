@@ -76,12 +76,12 @@ cross join lateral (
 ) e;
 
 -- Plan changes: a third of the monthly first subscriptions that ran their
--- course continue on a yearly plan from the instant they end, half of those
--- on the intensive plan (an expansion in MRR; the standard yearly plan costs
--- less a month, a contraction).
+-- course continue from the instant they end, half of them on a yearly plan
+-- (less a month: a contraction in MRR), half upgrading to the intensive
+-- monthly plan (an expansion).
 insert into praxis_seed.subscriptions
-select (f.i::bigint << 2) | 3, f.i, u.plan, 'year', f.currency,
-       (praxis_seed.price_cents(f.currency, 'year') * case u.plan when 'intensive' then 1.5 else 1 end)::int,
+select (f.i::bigint << 2) | 3, f.i, u.plan, u.billing_interval, f.currency,
+       (praxis_seed.price_cents(f.currency, u.billing_interval) * case u.plan when 'intensive' then 1.5 else 1 end)::int,
        f.ended_at, null, y.ended_at,
        case when y.ended_at is not null then y.ended_at - interval '3 days' end,
        case when y.ended_at is not null then 'canceled' else 'active' end
@@ -91,7 +91,8 @@ cross join lateral (
   select case when f.ended_at + interval '1 year' <= p.end_at then f.ended_at + interval '1 year' end as ended_at
 ) y
 cross join lateral (
-  select case when praxis_seed.unit(p.seed, f.k, 53) < 0.5 then 'intensive' else 'standard' end as plan
+  select case when upgrade then 'intensive' else f.plan end as plan, case when upgrade then 'month' else 'year' end as billing_interval
+  from (select f.plan = 'standard' and praxis_seed.unit(p.seed, f.k, 53) < 0.5 as upgrade) x
 ) u
 where f.k & 3 = 1 and f.billing_interval = 'month' and f.ended_at is not null
   and f.ended_at > coalesce(f.trial_ends_at, f.started_at) and f.ended_at < p.end_at
