@@ -30,6 +30,7 @@ set local check_function_bodies = off;
 \ir rollups/user_progress_snapshots.sql
 \ir rollups/weekly_retention.sql
 \ir capture/invalidation_log.sql
+\ir capture/capture_state.sql
 \ir scheduler/refresh_runs.sql
 
 -- functions
@@ -43,8 +44,17 @@ set local check_function_bodies = off;
 \ir capture/capture_subscriptions.sql
 \ir capture/capture_truncate.sql
 \ir capture/capture_users.sql
+\ir capture/captured_columns.sql
+\ir capture/consume_capture.sql
 \ir capture/install_capture_triggers.sql
 \ir capture/invalidate_all.sql
+\ir capture/log_decoded_changes.sql
+\ir capture/logical_slot_name.sql
+\ir capture/mark_truncated.sql
+\ir capture/prepare_logical_capture.sql
+\ir capture/restart_logical_capture.sql
+\ir capture/use_logical_capture.sql
+\ir capture/use_trigger_capture.sql
 \ir scheduler/bucket_end.sql
 \ir scheduler/bucket_is_fresh.sql
 \ir scheduler/due_buckets.sql

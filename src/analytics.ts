@@ -22,6 +22,7 @@ import { migrate, type MigrateResult } from './migrate.ts';
 import { backfill, refreshDue, type BackfillOptions, type BatchResult } from './refresh.ts';
 import type { RefreshRun } from './scheduler/buckets.ts';
 import { startScheduler, type Scheduler, type SchedulerOptions } from './scheduler/scheduler.ts';
+import type { CaptureMode } from './capture-mode.ts';
 import { adoptReportingTimezone } from './timezone.ts';
 
 export type AnalyticsOptions = {
@@ -46,6 +47,8 @@ export type AnalyticsOptions = {
   readonly maxRangeDays?: number;
   /** The reporting zone the host expects (IANA): chosen by the first migrate or refresh, refused when the database's differs. Default: the database's. */
   readonly timezone?: string;
+  /** How platform changes are captured (ANALYTICS_CAPTURE): migrate() switches the database to it. Default: the database's mode (triggers on a first install). */
+  readonly capture?: CaptureMode;
 };
 
 /** The query parameters of a metric, as the HTTP endpoint takes them (format aside). */
@@ -126,7 +129,7 @@ export async function createAnalytics(options: AnalyticsOptions): Promise<Analyt
     parseMetricRequest(group, { ...query, format: 'json' }, maxRangeDays);
 
   return {
-    migrate: () => migrate({ databaseUrl: options.databaseUrl, timezone: options.timezone }),
+    migrate: () => migrate({ databaseUrl: options.databaseUrl, timezone: options.timezone, capture: options.capture }),
     refresh: async () => {
       await adoptReportingTimezone(refreshing(), options.timezone);
       return refreshDue(refreshing(), { worker: 'library' });

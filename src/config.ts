@@ -2,6 +2,7 @@
 // variable and what it accepts, so a bad deployment fails on one clear line.
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
+import { CAPTURE_MODES, type CaptureMode } from './capture-mode.ts';
 
 export type Config = {
   /** The platform database; when absent, `demo` starts an embedded server. */
@@ -19,6 +20,12 @@ export type Config = {
   /** Where the embedded server (demo only) keeps its data. */
   readonly embeddedDataDir: string;
   readonly embeddedPort: number;
+  /**
+   * How platform changes reach the invalidation log, when configured
+   * (ANALYTICS_CAPTURE): `migrate` switches the database to it; undefined
+   * keeps the database's mode (triggers on a first install).
+   */
+  readonly capture: CaptureMode | undefined;
   /** Milliseconds a migration or refresh statement waits for a lock (ANALYTICS_LOCK_TIMEOUT). */
   readonly lockTimeoutMs: number;
   /** Bearer token of the standalone admin server (`serve`). */
@@ -55,6 +62,9 @@ const EnvironmentSchema = z.object({
   ANALYTICS_TIMEZONE: z
     .string()
     .refine(isTimeZone, 'must be an IANA time zone name such as UTC or Australia/Sydney')
+    .optional(),
+  ANALYTICS_CAPTURE: z
+    .enum(CAPTURE_MODES, { error: `must be one of: ${CAPTURE_MODES.join(', ')}` })
     .optional(),
   ANALYTICS_LOCK_TIMEOUT: z
     .string()
@@ -93,6 +103,7 @@ export function readConfig(environment: NodeJS.ProcessEnv = process.env): Config
     readDatabaseUrl: parsed.data.DATABASE_READ_URL,
     maxReplicaLagSeconds: parsed.data.ANALYTICS_MAX_REPLICA_LAG,
     timezone: parsed.data.ANALYTICS_TIMEZONE,
+    capture: parsed.data.ANALYTICS_CAPTURE,
     lockTimeoutMs: parsed.data.ANALYTICS_LOCK_TIMEOUT,
     embeddedDataDir: parsed.data.ANALYTICS_DATA_DIR,
     embeddedPort: parsed.data.ANALYTICS_EMBEDDED_PORT,

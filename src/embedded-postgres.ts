@@ -35,6 +35,8 @@ export type EmbeddedPostgresOptions = {
   readonly persistent: boolean;
   /** Receives the server's own log lines (quiet by default). */
   readonly onLog?: (line: string) => void;
+  /** Settings (`name=value`) over the defaults below, e.g. wal_level=replica for a benchmark's baseline. */
+  readonly settings?: readonly string[];
 };
 
 /** The server's programs, and the OS user they run as when that is not the caller (root). */
@@ -50,12 +52,15 @@ export type EmbeddedBinaries = {
 // PostgreSQL's defaults made explicit. Data checksums are off (initdb flag
 // below), as they were by default before PostgreSQL 18: with them every
 // first read after a bulk load re-writes each page to the WAL for hint bits.
+// wal_level = logical lets the package's logical capture run
+// (ANALYTICS_CAPTURE=logical) without a restart.
 const SERVER_SETTINGS = [
   'listen_addresses=127.0.0.1',
   'max_connections=200',
   'shared_buffers=512MB',
   'max_wal_size=8GB',
   'checkpoint_timeout=15min',
+  'wal_level=logical',
 ];
 
 const USER = 'postgres';
@@ -69,7 +74,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const dataDir = await reachableDataDir(path.resolve(options.dataDir), binaries.owner);
   const log = options.onLog ?? (() => {});
   if (!(await exists(path.join(dataDir, 'PG_VERSION')))) await initialise(binaries, dataDir, log);
-  const server = await startServer(binaries, dataDir, options.port, log);
+  const server = await startServer(binaries, dataDir, options.port, options.settings ?? [], log);
   let stopped: Promise<void> | undefined;
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`,
@@ -201,9 +206,11 @@ async function initialise(binaries: EmbeddedBinaries, dataDir: string, log: (lin
 
 type RunningServer = { stop(): Promise<void> };
 
-async function startServer(binaries: EmbeddedBinaries, dataDir: string, port: number, log: (line: string) => void): Promise<RunningServer> {
+async function startServer(
+  binaries: EmbeddedBinaries, dataDir: string, port: number, settings: readonly string[], log: (line: string) => void,
+): Promise<RunningServer> {
   const server = spawn(path.join(binaries.bin, 'postgres'),
-    ['-D', dataDir, '-p', String(port), ...SERVER_SETTINGS.flatMap((setting) => ['-c', setting])],
+    ['-D', dataDir, '-p', String(port), ...[...SERVER_SETTINGS, ...settings].flatMap((setting) => ['-c', setting])],
     { ...binaries.owner, stdio: ['ignore', 'ignore', 'pipe'] });
   const exited = finished(server, log);
   // a process that ends without stopping its server (an uncaught error)

@@ -4,6 +4,7 @@ export { AnalyticsError, BusyError, ConfigError, ContractError, DatabaseUnavaila
 export { createDatabasePool, type DatabasePool, type PoolOptions } from './db/pool.ts';
 export { findContractProblems, SOURCE_CONTRACT, OPTIONAL_CONTRACT, SOURCE_SCHEMA } from './contract.ts';
 export { migrate, type MigrateOptions, type MigrateResult } from './migrate.ts';
+export { CAPTURE_MODES, type CaptureMode } from './capture-mode.ts';
 export type { PendingDays } from './pending-days.ts';
 export { seed, type SeedOptions, type SeedResult } from './seed.ts';
 export { backfill, refreshDue, type BackfillOptions, type BatchResult } from './refresh.ts';

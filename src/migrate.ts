@@ -25,6 +25,7 @@ import { assertSupportedServer } from './db/server-version.ts';
 import { ContractError, StateError } from './errors.ts';
 import { pendingDays, type PendingDays } from './pending-days.ts';
 import { adoptReportingTimezone } from './timezone.ts';
+import { applyCaptureMode, type CaptureMode } from './capture-mode.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
 export const MIGRATIONS_SCHEMA = 'analytics';
@@ -49,6 +50,8 @@ export type MigrateOptions = {
   readonly count?: number;
   /** The configured reporting zone (ANALYTICS_TIMEZONE): chosen at the first migrate, else it must match the stored one. */
   readonly timezone?: string | undefined;
+  /** How changes are captured (ANALYTICS_CAPTURE): the database is switched to it; default: keep the database's mode (triggers on a first install). */
+  readonly capture?: CaptureMode | undefined;
   /** Milliseconds any statement waits for a lock before the attempt is abandoned; default 5 s. */
   readonly lockTimeoutMs?: number;
   /** Attempts after the first one that timed out on a lock; default 3. */
@@ -102,6 +105,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     const ran = await retrying(() => (fresh ? installCurrent(client, () => history(true), log) : history(false)));
     // only a configured zone is chosen here: the first refresh confirms the default
     if (direction === 'up' && options.timezone !== undefined) await adoptReportingTimezone(client, options.timezone);
+    if (direction === 'up') await retrying(() => applyCaptureMode(client, options.capture, log));
     const pending = direction === 'up' ? await pendingDays(client) : null;
     return { direction, applied: ran.map((migration) => migration.name), pending };
   } catch (error) {

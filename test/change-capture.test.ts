@@ -11,6 +11,7 @@ import t, { type Test } from 'tap';
 import { z } from 'zod';
 import { sql, type DatabasePool } from 'slonik';
 import { findCaptureProblems } from '../src/capture-check.ts';
+import { CAPTURE_MODES, type CaptureMode } from '../src/capture-mode.ts';
 import { differences } from './helpers/analytics.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { fixtures, id } from './helpers/fixtures.ts';
@@ -31,8 +32,8 @@ async function refresh(client: pg.Client): Promise<void> {
 }
 
 /** One user, one scenario, the sessions given (completed, 600 s), stored by a refresh. */
-async function start(t: Test, sessions: { n: number; startedAt: string }[]) {
-  const { url, pool } = await createTestDatabase(t);
+async function start(t: Test, capture: CaptureMode, sessions: { n: number; startedAt: string }[]) {
+  const { url, pool } = await createTestDatabase(t, 'migrated', { capture });
   const add = fixtures(pool);
   await add.users([{ n: 1, createdAt: '2026-03-01T08:00:00Z' }]);
   await add.scenarios([{ n: 1 }]);
@@ -42,129 +43,165 @@ async function start(t: Test, sessions: { n: number; startedAt: string }[]) {
   return { url, pool, main, add };
 }
 
-const logRows = (pool: DatabasePool) =>
-  pool.oneFirst(sql.type(z.object({ rows: z.number() }))`select count(*) as rows from analytics.invalidation_log`);
+/** What the capture has logged by now (in logical mode, once the slot is consumed). */
+const consumed = (pool: DatabasePool) => pool.query(sql.unsafe`select analytics.consume_capture(true)`);
+
+const clearLog = async (pool: DatabasePool) => {
+  await consumed(pool);
+  await pool.query(sql.unsafe`delete from analytics.invalidation_log`);
+};
+
+const logRows = async (pool: DatabasePool) => {
+  await consumed(pool);
+  return pool.oneFirst(sql.type(z.object({ rows: z.number() }))`select count(*) as rows from analytics.invalidation_log`);
+};
 
 const dayTotals = (pool: DatabasePool, day: string) =>
   pool.maybeOne(sql.type(z.object({ sessions_completed: z.number(), score_sum: z.string() }))`
     select sum(sessions_completed)::int as sessions_completed, sum(score_sum)::text as score_sum
     from analytics.daily_scenario_activity where day = ${day}::date having count(*) > 0`);
 
-t.test('an update that changes no column a metric reads logs nothing', async (t) => {
-  const { pool } = await start(t, [{ n: 1, startedAt: '2026-03-05T10:00:00Z' }]);
-  t.equal(await logRows(pool), 0, 'the refresh consumed the log');
-  await pool.query(sql.unsafe`update public.sessions set updated_at = now()`);
-  await pool.query(sql.unsafe`update public.sessions set completion_status = completion_status`);
-  await pool.query(sql.unsafe`update public.users set email = 'renamed@example.test'`);
-  t.equal(await logRows(pool), 0, 'heartbeats and same-value updates queue nothing');
-  await pool.query(sql.unsafe`update public.sessions set completion_status = 'abandoned'`);
-  t.equal(await logRows(pool), 1, 'a real change logs one row');
-});
+// The same guarantees in both capture modes: each test runs once with the
+// triggers and once with the logical decoding of the WAL.
+for (const capture of CAPTURE_MODES) {
+  t.test(`${capture} capture`, async (t) => {
+    t.test('an update that changes no column a metric reads logs nothing', async (t) => {
+      const { pool } = await start(t, capture, [{ n: 1, startedAt: '2026-03-05T10:00:00Z' }]);
+      t.equal(await logRows(pool), 0, 'the refresh consumed the log');
+      await pool.query(sql.unsafe`update public.sessions set updated_at = now()`);
+      await pool.query(sql.unsafe`update public.sessions set completion_status = completion_status`);
+      await pool.query(sql.unsafe`update public.users set email = 'renamed@example.test'`);
+      t.equal(await logRows(pool), 0, 'heartbeats and same-value updates queue nothing');
+      await pool.query(sql.unsafe`update public.sessions set completion_status = 'abandoned'`);
+      t.equal(await logRows(pool), 1, 'a real change logs one row');
+    });
 
-t.test('only a session update that keeps its id and started_at is logged as leaving reports unchanged', async (t) => {
-  const { pool, add } = await start(t, [{ n: 1, startedAt: '2026-03-05T10:00:00Z' }, { n: 2, startedAt: '2026-03-06T10:00:00Z' }]);
-  await add.reports([{ session: 1, scoreRaw: 300, criteria: { fluency: 4 } }]);
-  await pool.query(sql.unsafe`delete from analytics.invalidation_log`);
-  const flags = () => pool.anyFirst(sql.type(z.object({ reports_unchanged: z.boolean() }))`
-    select reports_unchanged from analytics.invalidation_log order by at, reports_unchanged`);
-  await pool.query(sql.unsafe`update public.sessions set completion_status = 'abandoned', duration_seconds = 900 where id = ${id('session', 1)}`);
-  t.same(await flags(), [true], 'status and duration: its reports stay on their day');
-  await pool.query(sql.unsafe`delete from analytics.invalidation_log`);
-  await pool.query(sql.unsafe`update public.sessions set started_at = '2026-03-05T11:00:00Z' where id = ${id('session', 1)}`);
-  t.same(await flags(), [false, false], 'a move: both instants, reports may move');
-  await pool.query(sql.unsafe`delete from analytics.invalidation_log`);
-  await pool.query(sql.unsafe`update public.feedback_reports set score_raw = 310`);
-  await pool.query(sql.unsafe`delete from public.sessions where id = ${id('session', 2)}`);
-  t.same(await flags(), [false, false], 'a report\'s change and a deleted session: reports changed');
-});
+    t.test('only a session update that keeps its id and started_at is logged as leaving reports unchanged', async (t) => {
+      const { pool, add } = await start(t, capture, [{ n: 1, startedAt: '2026-03-05T10:00:00Z' }, { n: 2, startedAt: '2026-03-06T10:00:00Z' }]);
+      await add.reports([{ session: 1, scoreRaw: 300, criteria: { fluency: 4 } }]);
+      await clearLog(pool);
+      const flags = async () => {
+        await consumed(pool);
+        return pool.anyFirst(sql.type(z.object({ reports_unchanged: z.boolean() }))`
+          select reports_unchanged from analytics.invalidation_log order by at, reports_unchanged`);
+      };
+      await pool.query(sql.unsafe`update public.sessions set completion_status = 'abandoned', duration_seconds = 900 where id = ${id('session', 1)}`);
+      t.same(await flags(), [true], 'status and duration: its reports stay on their day');
+      await clearLog(pool);
+      await pool.query(sql.unsafe`update public.sessions set started_at = '2026-03-05T11:00:00Z' where id = ${id('session', 1)}`);
+      t.same(await flags(), [false, false], 'a move: both instants, reports may move');
+      await clearLog(pool);
+      await pool.query(sql.unsafe`update public.feedback_reports set score_raw = 310`);
+      await pool.query(sql.unsafe`delete from public.sessions where id = ${id('session', 2)}`);
+      t.same(await flags(), [false, false], 'a report\'s change and a deleted session: reports changed');
+    });
 
-t.test('a multi-row statement and COPY are captured, a bulk load in few rows', async (t) => {
-  const { url, pool, main } = await start(t, []);
-  await pool.query(sql.unsafe`
-    insert into public.sessions (id, user_id, scenario_id, started_at, ended_at, duration_seconds, completion_status, updated_at)
-    select gen_random_uuid(), ${id('user', 1)}, ${id('scenario', 1)}, t, t + interval '10 minutes', 600, 'completed', t
-    from generate_series(timestamptz '2026-03-06T09:00:00Z', '2026-03-06T09:14:00Z', interval '1 minute') t`);
-  t.equal(await logRows(pool), 1, '15 sessions in one 15-minute cell: one log row');
-  const copy = await connect(t, url);
-  const stream = copy.query(copyFrom(`copy public.sessions (id, user_id, scenario_id, started_at, completion_status, updated_at)
-    from stdin with (format csv)`));
-  const line = (n: number, at: string) => `${id('session', n)},${id('user', 1)},${id('scenario', 1)},${at},completed,${at}\n`;
-  await pipeline(Readable.from([line(90, '2026-03-07T10:00:00Z'), line(91, '2026-03-10T10:00:00Z')]), stream);
-  await refresh(main);
-  t.match(await dayTotals(pool, '2026-03-06'), { sessions_completed: 15 });
-  t.match(await dayTotals(pool, '2026-03-10'), { sessions_completed: 1 }, 'COPY is captured');
-  t.equal(await differences(pool, RANGE.from, RANGE.to), 0);
-});
+    t.test('a multi-row statement and COPY are captured, a bulk load in few rows', async (t) => {
+      const { url, pool, main } = await start(t, capture, []);
+      await pool.query(sql.unsafe`
+        insert into public.sessions (id, user_id, scenario_id, started_at, ended_at, duration_seconds, completion_status, updated_at)
+        select gen_random_uuid(), ${id('user', 1)}, ${id('scenario', 1)}, t, t + interval '10 minutes', 600, 'completed', t
+        from generate_series(timestamptz '2026-03-06T09:00:00Z', '2026-03-06T09:14:00Z', interval '1 minute') t`);
+      t.equal(await logRows(pool), 1, '15 sessions in one 15-minute cell: one log row');
+      const copy = await connect(t, url);
+      const stream = copy.query(copyFrom(`copy public.sessions (id, user_id, scenario_id, started_at, completion_status, updated_at)
+        from stdin with (format csv)`));
+      const line = (n: number, at: string) => `${id('session', n)},${id('user', 1)},${id('scenario', 1)},${at},completed,${at}\n`;
+      await pipeline(Readable.from([line(90, '2026-03-07T10:00:00Z'), line(91, '2026-03-10T10:00:00Z')]), stream);
+      await refresh(main);
+      t.match(await dayTotals(pool, '2026-03-06'), { sessions_completed: 15 });
+      t.match(await dayTotals(pool, '2026-03-10'), { sessions_completed: 1 }, 'COPY is captured');
+      t.equal(await differences(pool, RANGE.from, RANGE.to), 0);
+    });
 
-t.test('TRUNCATE marks the stored history stale and says so in refresh_status', async (t) => {
-  const { pool, main, add } = await start(t, [
-    { n: 1, startedAt: '2026-03-05T10:00:00Z' },
-    { n: 2, startedAt: '2026-03-08T10:00:00Z' },
-  ]);
-  await add.reports([{ session: 1, scoreRaw: 300 }, { session: 2, scoreRaw: 400 }]);
-  await refresh(main);
-  t.match(await dayTotals(pool, '2026-03-08'), { score_sum: '400' });
+    t.test('TRUNCATE marks the stored history stale and says so in refresh_status', async (t) => {
+      const { pool, main, add } = await start(t, capture, [
+        { n: 1, startedAt: '2026-03-05T10:00:00Z' },
+        { n: 2, startedAt: '2026-03-08T10:00:00Z' },
+      ]);
+      await add.reports([{ session: 1, scoreRaw: 300 }, { session: 2, scoreRaw: 400 }]);
+      await refresh(main);
+      t.match(await dayTotals(pool, '2026-03-08'), { score_sum: '400' });
 
-  await main.query('truncate public.feedback_reports');
-  const status = await main.query<{ pending_buckets: number; pending_causes: string[] | null }>(
-    `select pending_buckets, pending_causes from analytics.refresh_status where granularity = 'day'`);
-  t.ok(status.rows[0]!.pending_buckets >= 2, 'the stored days are due again');
-  t.match(status.rows[0]!.pending_causes, [/^TRUNCATE public\.feedback_reports at /]);
-  await refresh(main);
-  t.match(await dayTotals(pool, '2026-03-08'), { score_sum: '0' }, 'the scores are gone from the rollups too');
-  t.equal(await differences(pool, RANGE.from, RANGE.to), 0);
+      await main.query('truncate public.feedback_reports');
+      await consumed(pool); // logical mode: what the worker does within half a second
+      const status = await main.query<{ pending_buckets: number; pending_causes: string[] | null }>(
+        `select pending_buckets, pending_causes from analytics.refresh_status where granularity = 'day'`);
+      t.ok(status.rows[0]!.pending_buckets >= 2, 'the stored days are due again');
+      t.match(status.rows[0]!.pending_causes, [/^TRUNCATE public\.feedback_reports at /]);
+      await refresh(main);
+      t.match(await dayTotals(pool, '2026-03-08'), { score_sum: '0' }, 'the scores are gone from the rollups too');
+      t.equal(await differences(pool, RANGE.from, RANGE.to), 0);
 
-  await main.query('truncate public.users, public.scenarios restart identity cascade');
-  await refresh(main);
-  t.equal(await dayTotals(pool, '2026-03-05'), null, 'TRUNCATE … CASCADE reaches the sessions');
-  t.equal(await differences(pool, RANGE.from, RANGE.to), 0);
-});
+      await main.query('truncate public.users, public.scenarios restart identity cascade');
+      await refresh(main);
+      t.equal(await dayTotals(pool, '2026-03-05'), null, 'TRUNCATE … CASCADE reaches the sessions');
+      t.equal(await differences(pool, RANGE.from, RANGE.to), 0);
+    });
 
-t.test('writes under session_replication_role = replica are captured', async (t) => {
-  const { url, pool, main } = await start(t, [{ n: 1, startedAt: '2026-03-05T10:00:00Z' }]);
-  const subscriber = await connect(t, url);
-  await subscriber.query('set session_replication_role = replica');
-  await subscriber.query(`update public.sessions set completion_status = 'failed'`);
-  await subscriber.query(`insert into public.sessions (id, user_id, scenario_id, started_at, completion_status, updated_at)
-    values ($1, $2, $3, '2026-03-09T10:00:00Z', 'completed', now())`, [id('session', 2), id('user', 1), id('scenario', 1)]);
-  await refresh(main);
-  t.match(await dayTotals(pool, '2026-03-05'), { sessions_completed: 0 });
-  t.match(await dayTotals(pool, '2026-03-09'), { sessions_completed: 1 });
-  t.equal(await differences(pool, RANGE.from, RANGE.to), 0);
-});
+    t.test('writes under session_replication_role = replica are captured', async (t) => {
+      const { url, pool, main } = await start(t, capture, [{ n: 1, startedAt: '2026-03-05T10:00:00Z' }]);
+      const subscriber = await connect(t, url);
+      await subscriber.query('set session_replication_role = replica');
+      await subscriber.query(`update public.sessions set completion_status = 'failed'`);
+      await subscriber.query(`insert into public.sessions (id, user_id, scenario_id, started_at, completion_status, updated_at)
+        values ($1, $2, $3, '2026-03-09T10:00:00Z', 'completed', now())`, [id('session', 2), id('user', 1), id('scenario', 1)]);
+      await refresh(main);
+      t.match(await dayTotals(pool, '2026-03-05'), { sessions_completed: 0 });
+      t.match(await dayTotals(pool, '2026-03-09'), { sessions_completed: 1 });
+      t.equal(await differences(pool, RANGE.from, RANGE.to), 0);
+    });
 
-t.test('a zone change that commits between a write and its commit leaves no day stale', async (t) => {
-  // 14:00 UTC on 11 March is 12 March in Sydney (UTC+11)
-  const { url, pool, main } = await start(t, [{ n: 1, startedAt: '2026-03-11T01:00:00Z' }]);
-  const writer = await connect(t, url);
-  await writer.query('begin');
-  await writer.query(`insert into public.sessions (id, user_id, scenario_id, started_at, ended_at, duration_seconds, completion_status, updated_at)
-    values ($1, $2, $3, '2026-03-11T14:00:00Z', '2026-03-11T14:10:00Z', 600, 'completed', now())`,
-  [id('session', 2), id('user', 1), id('scenario', 1)]);
-  await main.query(`select analytics.set_reporting_timezone('Australia/Sydney')`);
-  await refresh(main); // stores every day in the new zone, without the uncommitted session
-  await writer.query('commit');
-  await refresh(main);
-  t.match(await dayTotals(pool, '2026-03-12'), { sessions_completed: 1 });
-  t.equal(await differences(pool, RANGE.from, RANGE.to), 0);
-});
+    t.test('a subscription moved to another currency or customer is captured', async (t) => {
+      const { pool, main, add } = await start(t, capture, []);
+      await add.users([{ n: 2, createdAt: '2026-01-02T08:00:00Z' }]);
+      await add.subscriptions([{ n: 1, user: 1, startedAt: '2026-01-10T00:00:00Z', currency: 'USD', amountCents: 3900 }]);
+      await refresh(main);
+      const february = () => pool.any(sql.type(z.object({ currency: z.string(), user_id: z.string() }))`
+        select currency, user_id::text from analytics.monthly_customer_mrr where month_start = '2026-02-01' order by 1`);
+      t.same(await february(), [{ currency: 'USD', user_id: id('user', 1) }]);
+      await pool.query(sql.unsafe`update public.subscriptions set currency = 'GBP'`);
+      await refresh(main);
+      t.same(await february(), [{ currency: 'GBP', user_id: id('user', 1) }], 'the currency');
+      await pool.query(sql.unsafe`update public.subscriptions set user_id = ${id('user', 2)}`);
+      await refresh(main);
+      t.same(await february(), [{ currency: 'GBP', user_id: id('user', 2) }], 'the customer');
+    });
 
-t.test('a report that races a move of its session reaches the new day of its session', async (t) => {
-  const { url, pool, main } = await start(t, [{ n: 1, startedAt: '2026-03-05T10:00:00Z' }]);
-  const reporter = await connect(t, url);
-  const mover = await connect(t, url);
-  await reporter.query('begin');
-  await reporter.query(`insert into public.feedback_reports (id, session_id, score_raw, criteria_scores, created_at)
-    values ($1, $2, 480, '{}', now())`, [id('report', 1), id('session', 1)]);
-  await mover.query('begin');
-  await mover.query(`update public.sessions set started_at = '2026-03-08T10:00:00Z' where id = $1`, [id('session', 1)]);
-  await mover.query('commit');
-  await refresh(main); // moves the session to the 8th, without the uncommitted report
-  await reporter.query('commit');
-  await refresh(main);
-  t.match(await dayTotals(pool, '2026-03-08'), { score_sum: '480' });
-  t.equal(await differences(pool, RANGE.from, RANGE.to), 0);
-});
+    t.test('a zone change that commits between a write and its commit leaves no day stale', async (t) => {
+      // 14:00 UTC on 11 March is 12 March in Sydney (UTC+11)
+      const { url, pool, main } = await start(t, capture, [{ n: 1, startedAt: '2026-03-11T01:00:00Z' }]);
+      const writer = await connect(t, url);
+      await writer.query('begin');
+      await writer.query(`insert into public.sessions (id, user_id, scenario_id, started_at, ended_at, duration_seconds, completion_status, updated_at)
+        values ($1, $2, $3, '2026-03-11T14:00:00Z', '2026-03-11T14:10:00Z', 600, 'completed', now())`,
+      [id('session', 2), id('user', 1), id('scenario', 1)]);
+      await main.query(`select analytics.set_reporting_timezone('Australia/Sydney')`);
+      await refresh(main); // stores every day in the new zone, without the uncommitted session
+      await writer.query('commit');
+      await refresh(main);
+      t.match(await dayTotals(pool, '2026-03-12'), { sessions_completed: 1 });
+      t.equal(await differences(pool, RANGE.from, RANGE.to), 0);
+    });
+
+    t.test('a report that races a move of its session reaches the new day of its session', async (t) => {
+      const { url, pool, main } = await start(t, capture, [{ n: 1, startedAt: '2026-03-05T10:00:00Z' }]);
+      const reporter = await connect(t, url);
+      const mover = await connect(t, url);
+      await reporter.query('begin');
+      await reporter.query(`insert into public.feedback_reports (id, session_id, score_raw, criteria_scores, created_at)
+        values ($1, $2, 480, '{}', now())`, [id('report', 1), id('session', 1)]);
+      await mover.query('begin');
+      await mover.query(`update public.sessions set started_at = '2026-03-08T10:00:00Z' where id = $1`, [id('session', 1)]);
+      await mover.query('commit');
+      await refresh(main); // moves the session to the 8th, without the uncommitted report
+      await reporter.query('commit');
+      await refresh(main);
+      t.match(await dayTotals(pool, '2026-03-08'), { score_sum: '480' });
+      t.equal(await differences(pool, RANGE.from, RANGE.to), 0);
+    });
+  });
+}
 
 t.test('every capture trigger is enabled ALWAYS on each platform table', async (t) => {
   const { pool } = await createTestDatabase(t);

@@ -11,6 +11,7 @@ import pg from 'pg';
 import t from 'tap';
 import { z } from 'zod';
 import { sql, type DatabasePool } from 'slonik';
+import { CAPTURE_MODES } from '../src/capture-mode.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { fixtures, id } from './helpers/fixtures.ts';
 
@@ -158,74 +159,77 @@ async function expectedDailyMetrics(pool: DatabasePool, zone: string) {
   return days;
 }
 
-t.test('incremental refreshes always equal a from-scratch recomputation and the TypeScript oracle', async (t) => {
-  const { url, pool } = await createTestDatabase(t);
-  const writer = new pg.Client(url);
-  await writer.connect();
-  t.teardown(() => writer.end());
-  let checks = 0;
-  // restatement_log is history: never cleared between runs, counted per run
-  let restatementsSoFar = 0;
-  const restatementRows: number[] = [];
-  await fc.assert(
-    fc.asyncProperty(fc.constantFrom(...ZONES), fc.array(operation, { minLength: 1, maxLength: 14 }), async (zone, operations) => {
-      await pool.query(sql.unsafe`truncate public.feedback_reports, public.sessions, public.subscriptions, public.users, public.scenarios cascade`);
-      await pool.query(sql.unsafe`select analytics.clear_rollups()`);
-      await pool.query(sql.unsafe`update analytics.settings set materialized_through = null, reporting_timezone = 'UTC'`);
-      await pool.query(sql.unsafe`select analytics.set_reporting_timezone(${zone})`);
-      const add = fixtures(pool);
-      await add.users(Array.from({ length: USERS }, (_, i) => ({ n: i + 1, createdAt: '2026-03-01T12:00:00Z' })));
-      await add.scenarios([{ n: 1 }, { n: 2 }]);
+// Both capture modes: the triggers, and the logical decoding of the WAL.
+for (const capture of CAPTURE_MODES) {
+  t.test(`incremental refreshes always equal a from-scratch recomputation and the TypeScript oracle (${capture} capture)`, async (t) => {
+    const { url, pool } = await createTestDatabase(t, 'migrated', { capture });
+    const writer = new pg.Client(url);
+    await writer.connect();
+    t.teardown(() => writer.end());
+    let checks = 0;
+    // restatement_log is history: never cleared between runs, counted per run
+    let restatementsSoFar = 0;
+    const restatementRows: number[] = [];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...ZONES), fc.array(operation, { minLength: 1, maxLength: 14 }), async (zone, operations) => {
+        await pool.query(sql.unsafe`truncate public.feedback_reports, public.sessions, public.subscriptions, public.users, public.scenarios cascade`);
+        await pool.query(sql.unsafe`select analytics.clear_rollups()`);
+        await pool.query(sql.unsafe`update analytics.settings set materialized_through = null, reporting_timezone = 'UTC'`);
+        await pool.query(sql.unsafe`select analytics.set_reporting_timezone(${zone})`);
+        const add = fixtures(pool);
+        await add.users(Array.from({ length: USERS }, (_, i) => ({ n: i + 1, createdAt: '2026-03-01T12:00:00Z' })));
+        await add.scenarios([{ n: 1 }, { n: 2 }]);
 
-      for (const op of [...operations, { kind: 'refresh' as const }]) {
-        await apply(pool, writer, op);
-        if (op.kind !== 'refresh') continue;
+        for (const op of [...operations, { kind: 'refresh' as const }]) {
+          await apply(pool, writer, op);
+          if (op.kind !== 'refresh') continue;
 
-        const differences = await pool.any(sql.type(z.object({ object: z.string(), key: z.string() }))`
-          select object, key from analytics.verify(${WINDOW.from}::date - 7, ${WINDOW.to}::date + 7)`);
-        if (differences.length > 0) throw new Error(`stored differs from recomputed: ${JSON.stringify(differences.slice(0, 3))}`);
+          const differences = await pool.any(sql.type(z.object({ object: z.string(), key: z.string() }))`
+            select object, key from analytics.verify(${WINDOW.from}::date - 7, ${WINDOW.to}::date + 7)`);
+          if (differences.length > 0) throw new Error(`stored differs from recomputed: ${JSON.stringify(differences.slice(0, 3))}`);
 
-        const expected = await expectedDailyMetrics(pool, zone);
-        const actual = await pool.any(sql.type(Metric)`
-          select bucket, sessions_started, sessions_completed, completion_rate, average_score, practice_minutes, active_users, new_users
-          from analytics.session_metrics(${WINDOW.from}::date - 3, ${WINDOW.to}::date + 3, 'day')`);
-        for (const row of actual) {
-          const e = expected.get(row.bucket);
-          const want = {
-            sessions_started: e?.started ?? 0,
-            sessions_completed: e?.completed ?? 0,
-            completion_rate: e && e.finished > 0 ? e.completed / e.finished : null,
-            average_score: e && e.scores.length > 0 ? e.scores.reduce((a, b) => a + b, 0) / e.scores.length : null,
-            practice_minutes: (e?.seconds ?? 0) / 60,
-            active_users: e?.users.size ?? 0,
-            new_users: e?.newUsers ?? 0,
-          };
-          const close = (a: string | null, b: number | null, tolerance: number) =>
-            a === null ? b === null : b !== null && Math.abs(Number(a) - b) <= tolerance;
-          const same =
-            row.sessions_started === want.sessions_started && row.sessions_completed === want.sessions_completed &&
-            row.active_users === want.active_users && row.new_users === want.new_users &&
-            close(row.completion_rate, want.completion_rate, 0.00005) && close(row.average_score, want.average_score, 0.005) &&
-            close(row.practice_minutes, want.practice_minutes, 0.005);
-          if (!same) throw new Error(`${zone} ${row.bucket}: got ${JSON.stringify(row)}, oracle ${JSON.stringify(want)}`);
+          const expected = await expectedDailyMetrics(pool, zone);
+          const actual = await pool.any(sql.type(Metric)`
+            select bucket, sessions_started, sessions_completed, completion_rate, average_score, practice_minutes, active_users, new_users
+            from analytics.session_metrics(${WINDOW.from}::date - 3, ${WINDOW.to}::date + 3, 'day')`);
+          for (const row of actual) {
+            const e = expected.get(row.bucket);
+            const want = {
+              sessions_started: e?.started ?? 0,
+              sessions_completed: e?.completed ?? 0,
+              completion_rate: e && e.finished > 0 ? e.completed / e.finished : null,
+              average_score: e && e.scores.length > 0 ? e.scores.reduce((a, b) => a + b, 0) / e.scores.length : null,
+              practice_minutes: (e?.seconds ?? 0) / 60,
+              active_users: e?.users.size ?? 0,
+              new_users: e?.newUsers ?? 0,
+            };
+            const close = (a: string | null, b: number | null, tolerance: number) =>
+              a === null ? b === null : b !== null && Math.abs(Number(a) - b) <= tolerance;
+            const same =
+              row.sessions_started === want.sessions_started && row.sessions_completed === want.sessions_completed &&
+              row.active_users === want.active_users && row.new_users === want.new_users &&
+              close(row.completion_rate, want.completion_rate, 0.00005) && close(row.average_score, want.average_score, 0.005) &&
+              close(row.practice_minutes, want.practice_minutes, 0.005);
+            if (!same) throw new Error(`${zone} ${row.bucket}: got ${JSON.stringify(row)}, oracle ${JSON.stringify(want)}`);
+          }
+          checks += 1;
         }
-        checks += 1;
-      }
 
-      // restatements: a forced rebuild of the window, with nothing changed
-      // since the last refresh, records none; and the table stays small
-      const restated = () => pool.oneFirst(sql.type(z.object({ n: z.number() }))`select count(*)::int as n from analytics.restatement_log`);
-      const before = await restated();
-      await pool.query(sql.unsafe`select analytics.refresh_range(${WINDOW.from}::date - 7, ${WINDOW.to}::date + 7)`);
-      if (await restated() !== before) throw new Error(`a forced rebuild that changed nothing recorded ${(await restated()) - before} restatements`);
-      const rows = before - restatementsSoFar;
-      restatementsSoFar = before;
-      restatementRows.push(rows);
-    }),
-    { numRuns: RUNS, seed: Number(process.env.PROPERTY_SEED ?? 20261128), endOnFailure: true },
-  );
-  t.ok(checks >= RUNS, `${checks} refreshes checked against verify() and the oracle`);
-  const sorted = [...restatementRows].sort((a, b) => a - b);
-  t.comment(`restatements per random history: median ${sorted[Math.floor(sorted.length / 2)]}, max ${sorted.at(-1)}, `
-    + `${sorted.reduce((a, b) => a + b, 0)} rows over ${sorted.length} histories and ${checks} refreshes`);
-});
+        // restatements: a forced rebuild of the window, with nothing changed
+        // since the last refresh, records none; and the table stays small
+        const restated = () => pool.oneFirst(sql.type(z.object({ n: z.number() }))`select count(*)::int as n from analytics.restatement_log`);
+        const before = await restated();
+        await pool.query(sql.unsafe`select analytics.refresh_range(${WINDOW.from}::date - 7, ${WINDOW.to}::date + 7)`);
+        if (await restated() !== before) throw new Error(`a forced rebuild that changed nothing recorded ${(await restated()) - before} restatements`);
+        const rows = before - restatementsSoFar;
+        restatementsSoFar = before;
+        restatementRows.push(rows);
+      }),
+      { numRuns: RUNS, seed: Number(process.env.PROPERTY_SEED ?? 20261128), endOnFailure: true },
+    );
+    t.ok(checks >= RUNS, `${checks} refreshes checked against verify() and the oracle`);
+    const sorted = [...restatementRows].sort((a, b) => a - b);
+    t.comment(`restatements per random history: median ${sorted[Math.floor(sorted.length / 2)]}, max ${sorted.at(-1)}, `
+      + `${sorted.reduce((a, b) => a + b, 0)} rows over ${sorted.length} histories and ${checks} refreshes`);
+  });
+}

@@ -19,6 +19,8 @@ cleanup() { pg_dropcluster --stop "$version" "$cluster" >/dev/null 2>&1 || true;
 trap cleanup EXIT
 pg_createcluster --quiet "$version" "$cluster" --port "$port" --start-conf manual \
   -- --auth-local=trust --auth-host=trust >/dev/null
+# the suite runs the logical capture too
+pg_conftool "$version" "$cluster" set wal_level logical
 pg_ctlcluster --skip-systemctl-redirect "$version" "$cluster" start
 echo "with-debian-postgres: PostgreSQL $version (cluster $cluster) on port $port"
 TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres" "$@"

@@ -1,7 +1,8 @@
--- The triggers. UPDATE OF lists every column a metric reads (docs/dba.md,
--- "How changes are tracked"); WHEN drops updates that set them to the same
--- values before any trigger event is queued. A function, so that `doctor`
--- can name one call that puts back a dropped trigger.
+-- The triggers of trigger mode. UPDATE OF lists every column a metric reads
+-- (captured_columns()); WHEN drops updates that set them to the same values
+-- before any trigger event is queued. A function, so that `doctor` can name
+-- one call that puts back a dropped trigger, and use_trigger_capture() one
+-- call that puts them all on.
 create or replace function analytics.install_capture_triggers()
 returns void
 language plpgsql
@@ -12,14 +13,12 @@ declare
   v_columns text;
   v_changed text;
 begin
-  for v_table, v_columns in
-    select * from (values ('sessions', 'id, user_id, scenario_id, started_at, ended_at, duration_seconds, completion_status'),
-           ('feedback_reports', 'session_id, score_raw, criteria_scores'),
-           ('users', 'id, created_at'),
-           ('subscriptions', 'id, started_at, trial_ends_at, ended_at, amount_cents, billing_interval')) t
+  for v_table, v_columns, v_changed in
+    select c.table_name,
+           (select string_agg(format('%I', col), ', ') from unnest(c.columns) col),
+           (select string_agg(format('old.%1$I is distinct from new.%1$I', col), ' or ') from unnest(c.columns) col)
+    from analytics.captured_columns() c
   loop
-    select string_agg(format('old.%1$I is distinct from new.%1$I', trim(c)), ' or ')
-    into v_changed from unnest(string_to_array(v_columns, ',')) c;
     execute format('drop trigger if exists analytics_log_insert on public.%I', v_table);
     execute format('drop trigger if exists analytics_log_update on public.%I', v_table);
     execute format('drop trigger if exists analytics_log_delete on public.%I', v_table);
@@ -53,5 +52,5 @@ begin
 end
 $$;
 comment on function analytics.install_capture_triggers() is
-  'Creates (or re-creates) the change-capture triggers on public.sessions, feedback_reports, users and subscriptions, enabled ALWAYS. The install runs it; run it again when doctor reports a missing trigger.';
+  'Creates (or re-creates) the change-capture triggers of trigger mode on public.sessions, feedback_reports, users and subscriptions (an update fires them only when it changes a column of captured_columns()), enabled ALWAYS. The install and use_trigger_capture() run it; run it again when doctor reports a missing trigger.';
 revoke execute on function analytics.install_capture_triggers() from public;

@@ -1,13 +1,13 @@
-create or replace function analytics.invalidate_all()
+create or replace function analytics.invalidate_all(p_cause text default 'the whole history was invalidated')
 returns void
 language sql
 set search_path = pg_catalog, analytics, pg_temp
 as $$
   -- From the first instant of each source, or its first stored day if that
-  -- is earlier (a day early, as in capture_truncate), through the history.
+  -- is earlier (a day early, as in mark_truncated), through the history.
   with zone as (select analytics.reporting_timezone() as name)
   insert into analytics.invalidation_log (source, at, until, cause)
-  select x.source, x.first_at, x.until, 'the whole history was invalidated'
+  select x.source, x.first_at, x.until, p_cause
   from zone, lateral (
     select 'activity' as source, timestamptz 'infinity' as until,
            least((select min(s.started_at) from public.sessions s),
@@ -23,6 +23,6 @@ as $$
   ) x
   where x.first_at is not null
 $$;
-comment on function analytics.invalidate_all() is
-  'Marks the whole history stale (every source from its first row or first stored day on): the next refresh recomputes everything.';
-revoke execute on function analytics.invalidate_all() from public;
+comment on function analytics.invalidate_all(p_cause text) is
+  'Marks the whole history stale (every source from its first row or first stored day on), with the cause shown in refresh_status: the next refresh recomputes everything.';
+revoke execute on function analytics.invalidate_all(p_cause text) from public;

@@ -16,7 +16,7 @@ with (
   autovacuum_analyze_scale_factor = 0, autovacuum_analyze_threshold = 1000);
 create index invalidation_log_source_at_idx on analytics.invalidation_log (source, at);
 comment on table analytics.invalidation_log is
-  'Queue of changes whose aggregates are stale, written by triggers on the platform tables (and by invalidate_all, refresh_range, refresh_buckets) and consumed by analytics.refresh_pending(), which turns each row into local days in the reporting zone. Duplicates are expected.';
+  'Queue of changes whose aggregates are stale, written by the change capture (triggers on the platform tables, or consume_capture() from the WAL in logical mode; see capture_state), by invalidate_all, refresh_range and refresh_buckets, and consumed by analytics.refresh_pending(), which turns each row into local days in the reporting zone. Duplicates are expected.';
 comment on column analytics.invalidation_log.source is
   'What changed: activity (sessions, feedback_reports), signups (users), subscriptions (from the earliest month on).';
 comment on column analytics.invalidation_log.at is

@@ -30,6 +30,9 @@ declare
   v_before jsonb;
 begin
   perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('analytics.refresh'));
+  -- In logical mode, what was committed before now reaches the log first
+  -- (trigger mode: already there).
+  perform analytics.consume_capture(true);
   -- Read under the lock: set_reporting_timezone() takes it too, so the zone
   -- that turns logged instants into days holds for the whole refresh.
   v_zone := analytics.reporting_timezone();

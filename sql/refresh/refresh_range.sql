@@ -12,6 +12,7 @@ begin
   end if;
   -- the zone that turns these days into instants must hold until they are consumed
   perform pg_advisory_xact_lock(hashtext('analytics.refresh'));
+  perform analytics.consume_capture(true); -- logical mode: before this transaction writes
   v_zone := analytics.reporting_timezone();
   -- the days as one range per source (days that have not ended yet are
   -- read live and never stored: the refresh stops at yesterday), and the

@@ -17,6 +17,7 @@ begin
   end if;
   -- the refresh lock first: no refresh runs between the change and the rebuild
   perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('analytics.refresh'));
+  perform analytics.consume_capture(true); -- logical mode: before this transaction writes
   if p_timezone = analytics.reporting_timezone() then
     update analytics.settings set timezone_chosen_at = coalesce(timezone_chosen_at, now());
     return false;

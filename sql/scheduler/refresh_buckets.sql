@@ -26,6 +26,10 @@ begin
   -- refresh see one state, so two workers never both refresh a bucket.
   perform pg_advisory_xact_lock(hashtext('analytics.refresh'));
   v_locked_at := clock_timestamp();
+  -- logical mode: the changes committed before now are in the log before
+  -- freshness is judged (and before this transaction writes: a lost slot is
+  -- replaced only then)
+  perform analytics.consume_capture(true);
   if p_force then
     insert into analytics.invalidation_log (source, at, until, cause)
     select source, b::timestamp at time zone z.name, analytics.bucket_end(p_granularity, b)::timestamp at time zone z.name, v_cause

@@ -19,6 +19,7 @@ import { describeTarget } from '../db/connection-errors.ts';
 import { AnalyticsError, ConfigError } from '../errors.ts';
 import { describeBatch, describeRun } from '../refresh.ts';
 import { adoptReportingTimezone, reportingZone } from '../timezone.ts';
+import { startCaptureConsumer } from './capture-consumer.ts';
 import {
   bucketKey,
   dueBuckets,
@@ -81,6 +82,8 @@ const SchedulerOptionsSchema = z.object({
   pollingIntervalSeconds: z.number().min(0.5).default(2),
   superviseIntervalSeconds: z.number().int().min(1).default(60),
   poolSize: z.number().int().min(2).max(100).default(5),
+  // logical capture: how often the slot is drained into the invalidation log
+  captureIntervalSeconds: z.number().min(0.05).max(60).default(0.5),
 });
 
 export type SchedulerOptions = z.input<typeof SchedulerOptionsSchema> & {
@@ -217,6 +220,12 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
   }
 
   await boss.send(TICK_QUEUE, { reason: 'start' });
+  const capture = startCaptureConsumer(pool, {
+    intervalMs: settings.captureIntervalSeconds * 1000,
+    idleMs: 10_000,
+    batchChanges: 20_000,
+    log,
+  });
   log(`worker: ${settings.name} started (schema ${settings.schema}, zone ${zone})`);
 
   let stopping: Promise<void> | undefined;
@@ -225,6 +234,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
     tick,
     stop: () => {
       stopping ??= (async () => {
+        await capture.stop();
         await boss.stop({ graceful: true, timeout: 30_000, close: false });
         if (!options.pool) await pool.end();
         log(`worker: ${settings.name} stopped`);

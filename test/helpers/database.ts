@@ -9,6 +9,7 @@ import { ensureDatabase } from '../../src/db/create-database.ts';
 import { createDatabasePool, type DatabasePool } from '../../src/db/pool.ts';
 import { runSqlFile, withPgClient } from '../../src/db/sql-file.ts';
 import { migrate } from '../../src/migrate.ts';
+import { applyCaptureMode, type CaptureMode } from '../../src/capture-mode.ts';
 
 export type TestDatabase = { readonly url: string; readonly pool: DatabasePool };
 
@@ -36,6 +37,11 @@ export async function buildTemplate(serverUrl: string, name: string): Promise<vo
 export async function dropDatabase(serverUrl: string, name: string): Promise<void> {
   const pool = await createDatabasePool(serverUrl, { maximumPoolSize: 1 });
   try {
+    // a database with a replication slot cannot be dropped (logical capture)
+    await pool.query(sql.unsafe`
+      select pg_terminate_backend(active_pid) from pg_replication_slots where database = ${name} and active_pid is not null`);
+    await pool.query(sql.unsafe`
+      select pg_drop_replication_slot(slot_name) from pg_replication_slots where database = ${name}`);
     await pool.query(sql.unsafe`drop database if exists ${sql.identifier([name])} with (force)`);
   } finally {
     await pool.end();
@@ -52,6 +58,8 @@ async function createPlatformTables(url: string): Promise<void> {
 export type TestDatabaseOptions = {
   /** "Now" for every connection to the database, the package's included (analytics.clock, an ISO timestamp). */
   readonly clock?: string;
+  /** The capture mode of a 'migrated' database (default: triggers, as installed). */
+  readonly capture?: CaptureMode;
 };
 
 /**
@@ -66,6 +74,7 @@ export async function createTestDatabase(t: Test, starting: Starting = 'migrated
   const url = await ensureDatabase(adminUrl(), name, template);
   if (starting === 'platform') await createPlatformTables(url);
   if (options.clock !== undefined) await setDatabaseClock(name, options.clock);
+  if (options.capture === 'logical') await withPgClient(url, (client) => applyCaptureMode(client, 'logical', () => {}));
   const pool = await createDatabasePool(url, { maximumPoolSize: 4 });
   t.teardown(async () => {
     await pool.end();

@@ -23,6 +23,8 @@ export type StandbyPair = {
   /** Stops the standby (fast shutdown), as an outage would. */
   stopStandby(): Promise<void>;
   startStandby(): Promise<void>;
+  /** Stops the primary and promotes the standby, as a failover does. */
+  promoteStandby(): Promise<void>;
   /** Waits until the standby has replayed everything the primary has written so far. */
   waitForReplay(): Promise<void>;
   close(): Promise<void>;
@@ -101,6 +103,10 @@ export async function startStandbyPair(options: StandbyOptions = {}): Promise<St
     standbyUrl,
     stopStandby,
     startStandby,
+    async promoteStandby() {
+      await primary.stop();
+      await pgCtl(['promote', '--wait', '-D', standbyDir]);
+    },
     async waitForReplay() {
       const onPrimary = new pg.Client({ connectionString: withDatabase(primaryUrl, 'postgres') });
       const onStandby = new pg.Client({ connectionString: withDatabase(standbyUrl, 'postgres') });

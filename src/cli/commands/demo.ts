@@ -45,7 +45,7 @@ export async function demoCommand(argv: readonly string[], config: Config): Prom
     } else {
       console.log('demo: the database already has platform data; no demo data loaded');
     }
-    const migrated = await migrate({ databaseUrl, timezone: config.timezone, lockTimeoutMs: config.lockTimeoutMs });
+    const migrated = await migrate({ databaseUrl, timezone: config.timezone, capture: config.capture, lockTimeoutMs: config.lockTimeoutMs });
     console.log(`demo: migrations ${migrated.applied.length ? migrated.applied.join(', ') : 'up to date'}`);
     const refreshPool = await connectPgPool(databaseUrl, { max: 1 });
     try {

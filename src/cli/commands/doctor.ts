@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { sql, type DatabasePool } from 'slonik';
 import type { Config } from '../../config.ts';
-import { findCaptureProblems } from '../../capture-check.ts';
+import { describeCapture, findCaptureProblems } from '../../capture-check.ts';
 import { findContractProblems, SOURCE_SCHEMA } from '../../contract.ts';
 import { createDatabasePool } from '../../db/pool.ts';
 import { describeServer, unsupportedServer } from '../../db/server-version.ts';
@@ -39,6 +39,7 @@ export async function doctorCommand(argv: readonly string[], config: Config): Pr
     if (problems.length > 0) throw new ContractError(problems);
     console.log(`doctor: schema ${SOURCE_SCHEMA} meets the source contract`);
     console.log(`doctor: ${describeCurrencies(await currenciesInUse(pool))}`);
+    for (const line of await describeCapture(pool)) console.log(`doctor: ${line}`);
     const capture = await findCaptureProblems(pool);
     for (const problem of capture) console.log(`doctor: ${problem}`);
     const pending = await withPgClient(url, pendingDays);

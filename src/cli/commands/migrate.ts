@@ -17,6 +17,7 @@ export async function migrateCommand(argv: readonly string[], config: Config): P
     direction,
     ...(count === undefined ? {} : { count }),
     timezone: config.timezone,
+    capture: config.capture,
     lockTimeoutMs: config.lockTimeoutMs,
     log: (line) => console.error(line),
   });

@@ -1,0 +1,2 @@
+comment on table analytics.invalidation_log is
+  'Queue of changes whose aggregates are stale, written by the change capture (triggers on the platform tables, or consume_capture() from the WAL in logical mode; see capture_state), by invalidate_all, refresh_range and refresh_buckets, and consumed by analytics.refresh_pending(), which turns each row into local days in the reporting zone. Duplicates are expected.';
