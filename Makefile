@@ -8,7 +8,7 @@ STAMP := node_modules/.install-stamp
 # The dashboard test drives Debian's headless Chromium (never a downloaded one).
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install build check test test-pg15 test-package demo bench clean
+.PHONY: install build check test test-pg15 test-logical test-package demo bench clean
 
 install: $(STAMP)
 
@@ -37,6 +37,12 @@ test: $(STAMP) $(CHROMIUM)
 # throw-away cluster (installed with apt where missing; needs root). CI runs both.
 test-pg15: $(STAMP) $(CHROMIUM)
 	test/with-debian-postgres.sh node test/run.ts
+
+# The whole suite again with every test database in logical capture mode
+# (PRAXIS_TEST_CAPTURE=logical), on PostgreSQL 18 and 15. CI runs it.
+test-logical: $(STAMP) $(CHROMIUM)
+	PRAXIS_TEST_CAPTURE=logical node test/run.ts
+	PRAXIS_TEST_CAPTURE=logical test/with-debian-postgres.sh node test/run.ts
 
 # The packed tarball in a scratch project: a strict TypeScript consumer of the
 # library, compiled and run on the lowest Node of "engines" and on 24 (both

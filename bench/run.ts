@@ -71,10 +71,19 @@ const scale = SCALES[scaleName];
 
 let server: EmbeddedPostgres | undefined;
 let serverUrl = process.env.BENCH_DATABASE_URL;
+// wal_level = replica, the platform's usual setting: the writes case
+// restarts the server at logical for the logical capture's arms
+const BENCH_SERVER = { dataDir: '.data/bench', port: 54331, persistent: true, settings: ['wal_level=replica'] };
 if (!serverUrl) {
-  server = await startEmbeddedPostgres({ dataDir: '.data/bench', port: 54331, persistent: true });
+  server = await startEmbeddedPostgres(BENCH_SERVER);
   serverUrl = server.url;
 }
+const serverControl = server && {
+  async restart(settings: readonly string[]) {
+    await server!.stop();
+    server = await startEmbeddedPostgres({ ...BENCH_SERVER, settings });
+  },
+};
 const measurements: Measurement[] = [];
 try {
   const url = await ensureDatabase(serverUrl, `praxis_bench_${scaleName}`);
@@ -107,7 +116,7 @@ try {
       await pool.query(sql.unsafe`select analytics.refresh_pending()`);
       measurements.push(...(await apiCases(url, firstDay, lastDay)), ...(await csvCases(url, firstDay, lastDay)));
     }
-    if (pgbench && cases.has('writes')) measurements.push(...(await writeCases(pool, url, pgbench)));
+    if (pgbench && cases.has('writes')) measurements.push(...(await writeCases(pool, url, pgbench, serverControl)));
     if (cases.has('bloat')) measurements.push(...(await bloatCases(pool, url)));
     if (cases.has('reports')) {
       await pool.query(sql.unsafe`select analytics.invalidate_all() from analytics.settings where materialized_through is null`);

@@ -17,10 +17,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { sql } from 'slonik';
 import type { DatabasePool } from '../src/db/pool.ts';
+import { withPgClient } from '../src/db/sql-file.ts';
+import { applyCaptureMode, type CaptureMode } from '../src/capture-mode.ts';
+import { machineCpuSeconds, startLogicalConsumer } from './capture-arms.ts';
 import { type Measurement, relative, run, timed } from './measure.ts';
 
 const CLIENTS = 4;
-const PAIRS = 5;
+const PAIRS = Number(process.env.BENCH_WRITES_PAIRS ?? 5);
+// Which comparisons to run (an hour for both at the defaults): the triggers
+// on / off, and the capture modes against no package.
+const PARTS = new Set((process.env.BENCH_WRITES_PARTS ?? 'triggers,capture').split(','));
 const SECONDS = Number(process.env.BENCH_WRITES_SECONDS ?? 8);
 const TABLES = ['sessions', 'feedback_reports', 'users', 'subscriptions'];
 const TRIGGERS = ['insert', 'update', 'delete', 'truncate'].map((op) => `analytics_capture_${op}`);
@@ -108,10 +114,31 @@ type ScriptName = keyof ReturnType<typeof scripts>;
 const usesMade = (script: ScriptName) => script === 'insertReport' || script === 'deleteSession';
 type Arm = { script: ScriptName; triggers: boolean; usersIndex?: boolean };
 
-export async function writeCases(pool: DatabasePool, databaseUrl: string, pgbench: string): Promise<Measurement[]> {
+/** The embedded bench server, which the capture comparison restarts with another wal_level. */
+export type ServerControl = {
+  restart(settings: readonly string[]): Promise<void>;
+};
+
+// The capture comparison: A, the package in logical mode with its consumer
+// running (wal_level = logical); B, no capture (wal_level = replica, the
+// platform's baseline); B′, no capture at wal_level = logical (the cost of
+// the setting alone); T, the capture triggers (wal_level = replica, all
+// they need). One round runs each once, in this order (two restarts).
+const CAPTURE_ARMS = [
+  { name: 'B', walLevel: 'replica', capture: 'none' },
+  { name: 'T', walLevel: 'replica', capture: 'triggers' },
+  { name: 'B′', walLevel: 'logical', capture: 'none' },
+  { name: 'A', walLevel: 'logical', capture: 'logical' },
+] as const;
+type CaptureArm = (typeof CAPTURE_ARMS)[number];
+type ArmResult = { tps: number; cpuMs: number; delays: number[] };
+
+export async function writeCases(pool: DatabasePool, databaseUrl: string, pgbench: string, server?: ServerControl): Promise<Measurement[]> {
   if (!Number.isInteger(SECONDS) || SECONDS < 1) throw new Error(`bench writes: BENCH_WRITES_SECONDS must be a whole number of seconds, not "${process.env.BENCH_WRITES_SECONDS}"`);
 
+  let mode = 'triggers' as CaptureMode;
   const setTriggers = async (enabled: boolean) => {
+    if (mode === 'logical') return; // no capture trigger in logical mode
     // ALWAYS, as migration 0006 leaves them (a plain ENABLE would not fire under replication)
     const state = enabled ? sql.fragment`enable always trigger` : sql.fragment`disable trigger`;
     for (const table of TABLES) {
@@ -190,16 +217,18 @@ export async function writeCases(pool: DatabasePool, databaseUrl: string, pgbenc
   let interrupted = false;
   const interrupt = () => (interrupted = true);
   process.on('SIGINT', interrupt).on('SIGTERM', interrupt);
-  const pgbenchRun = async (script: ScriptName, length: string[]) => {
+  // k: where each client's count of transactions starts (a run after
+  // another on the same made rows starts past the rows that one used)
+  const pgbenchRun = async (script: ScriptName, length: string[], k = 0) => {
     if (interrupted) throw new Error('bench writes: interrupted');
-    const output = await run(pgbench, ['-n', '-c', String(CLIENTS), '-j', '2', ...length, '-D', 'k=0', '-f', files[script], ...connection], env);
+    const output = await run(pgbench, ['-n', '-c', String(CLIENTS), '-j', '2', ...length, '-D', `k=${k}`, '-f', files[script], ...connection], env);
     const tps = Number(/^tps = ([\d.]+)/m.exec(output)?.[1]);
     const transactions = Number(/^number of transactions actually processed: (\d+)/m.exec(output)?.[1]);
     if (!(tps > 0 && transactions > 0)) throw new Error(`bench writes: no tps in pgbench's output:\n${output}`);
     if (usesMade(script) && transactions > madeRows) {
       throw new Error(`bench writes: ${script} used up its ${madeRows} sessions: shorten BENCH_WRITES_SECONDS (or raise MADE_PER_SECOND)`);
     }
-    return tps;
+    return { tps, transactions };
   };
 
   // Every run starts from here: the data the case found, the log consumed,
@@ -228,7 +257,7 @@ export async function writeCases(pool: DatabasePool, databaseUrl: string, pgbenc
     await settle(arm.script);
     if (arm.usersIndex === false) await pool.query(sql.unsafe`drop index ${sql.identifier(['public', USERS_INDEX])}`);
     await setTriggers(arm.triggers);
-    return pgbenchRun(arm.script, ['-T', String(SECONDS)]);
+    return (await pgbenchRun(arm.script, ['-T', String(SECONDS)])).tps;
   };
 
   /** PAIRS interleaved runs of a and b: median tps of each, median and range of a/b. */
@@ -249,67 +278,132 @@ export async function writeCases(pool: DatabasePool, databaseUrl: string, pgbenc
   const measurements: Measurement[] = [];
   const runs = `${PAIRS} interleaved pairs of ${SECONDS} s, pgbench -c ${CLIENTS} -j 2`;
   try {
-    // What the log gains from 10,000 single-row writes, and what one
-    // refresh leaves behind in it.
-    console.log('bench: writes: invalidation_log growth…');
-    const logSize = () => pool.one(sql.type(z.object({ rows: z.coerce.number(), bytes: z.coerce.number() }))`
-      select (select count(*) from analytics.invalidation_log) as rows, pg_total_relation_size('analytics.invalidation_log') as bytes`);
-    for (const script of ['insertSession', 'updateRecent'] as const) {
-      await settle(script);
-      const before = await logSize();
-      await pgbenchRun(script, ['-t', String(10_000 / CLIENTS)]);
-      const after = await logSize();
+    if (PARTS.has('triggers')) {
+      // What the log gains from 10,000 single-row writes, and what one
+      // refresh leaves behind in it.
+      console.log('bench: writes: invalidation_log growth…');
+      const logSize = () => pool.one(sql.type(z.object({ rows: z.coerce.number(), bytes: z.coerce.number() }))`
+        select (select count(*) from analytics.invalidation_log) as rows, pg_total_relation_size('analytics.invalidation_log') as bytes`);
+      for (const script of ['insertSession', 'updateRecent'] as const) {
+        await settle(script);
+        const before = await logSize();
+        await pgbenchRun(script, ['-t', String(10_000 / CLIENTS)]);
+        const after = await logSize();
+        measurements.push({
+          name: `invalidation_log growth per 10,000 × ${all[script].title}`,
+          value: `${(after.rows - before.rows).toLocaleString('en')} rows, ${((after.bytes - before.bytes) / 1024).toFixed(0)} KiB`,
+          note: 'triggers on; pg_total_relation_size (table + index) after − before, from a log just consumed and vacuumed (freed pages are reused first)',
+        });
+      }
+      // A backend's statistics reach pg_stat_user_tables late (up to a second
+      // after its transaction): flushed before each reading, so that the
+      // refresh's deletes are all counted, and none from before it.
+      const canFlush = await pool.oneFirst(sql.type(z.object({ ok: z.boolean() }))`
+        select to_regprocedure('pg_stat_force_next_flush()') is not null as ok`);
+      const deadTuples = async () => {
+        if (canFlush) await pool.query(sql.unsafe`select pg_stat_force_next_flush()`);
+        else await sleep(1500); // before PostgreSQL 15: sent every 500 ms at most
+        return pool.oneFirst(sql.type(z.object({ n: z.coerce.number() }))`
+          select n_dead_tup as n from pg_stat_user_tables where relid = 'analytics.invalidation_log'::regclass`);
+      };
+      const pending = (await logSize()).rows;
+      const deadBefore = await deadTuples();
+      const refresh = await timed(() => pool.query(sql.unsafe`select analytics.refresh_pending()`));
+      const deadAfter = await deadTuples();
       measurements.push({
-        name: `invalidation_log growth per 10,000 × ${all[script].title}`,
-        value: `${(after.rows - before.rows).toLocaleString('en')} rows, ${((after.bytes - before.bytes) / 1024).toFixed(0)} KiB`,
-        note: 'triggers on; pg_total_relation_size (table + index) after − before, from a log just consumed and vacuumed (freed pages are reused first)',
+        name: `invalidation_log dead tuples left by one refresh_pending() consuming the ${pending.toLocaleString('en')} rows of the UPDATEs`,
+        value: (deadAfter - deadBefore).toLocaleString('en'),
+        note: `pg_stat_user_tables.n_dead_tup after − before (${deadAfter} − ${deadBefore}); the refresh took ${refresh.toFixed(2)} s; autovacuum of the log starts at 1,000 dead rows`,
       });
-    }
-    // A backend's statistics reach pg_stat_user_tables late (up to a second
-    // after its transaction): flushed before each reading, so that the
-    // refresh's deletes are all counted, and none from before it.
-    const canFlush = await pool.oneFirst(sql.type(z.object({ ok: z.boolean() }))`
-      select to_regprocedure('pg_stat_force_next_flush()') is not null as ok`);
-    const deadTuples = async () => {
-      if (canFlush) await pool.query(sql.unsafe`select pg_stat_force_next_flush()`);
-      else await sleep(1500); // before PostgreSQL 15: sent every 500 ms at most
-      return pool.oneFirst(sql.type(z.object({ n: z.coerce.number() }))`
-        select n_dead_tup as n from pg_stat_user_tables where relid = 'analytics.invalidation_log'::regclass`);
-    };
-    const pending = (await logSize()).rows;
-    const deadBefore = await deadTuples();
-    const refresh = await timed(() => pool.query(sql.unsafe`select analytics.refresh_pending()`));
-    const deadAfter = await deadTuples();
-    measurements.push({
-      name: `invalidation_log dead tuples left by one refresh_pending() consuming the ${pending.toLocaleString('en')} rows of the UPDATEs`,
-      value: (deadAfter - deadBefore).toLocaleString('en'),
-      note: `pg_stat_user_tables.n_dead_tup after − before (${deadAfter} − ${deadBefore}); the refresh took ${refresh.toFixed(2)} s; autovacuum of the log starts at 1,000 dead rows`,
-    });
 
-    for (const script of ['insertSession', 'insertReport', 'updateRecent', 'updateOlder', 'heartbeat', 'deleteSession'] as const) {
-      const result = await compare({ script, triggers: true }, { script, triggers: false });
+      for (const script of ['insertSession', 'insertReport', 'updateRecent', 'updateOlder', 'heartbeat', 'deleteSession'] as const) {
+        const result = await compare({ script, triggers: true }, { script, triggers: false });
+        measurements.push({
+          name: `write: ${all[script].title}, capture triggers on / off`,
+          value: range(result),
+          note: `median ${Math.round(result.a)} tps on vs ${Math.round(result.b)} off; ${runs}` +
+            (script === 'insertSession' ? '; the package\'s index analytics_sessions_started_at_idx exists in both arms, so its cost is not in this ratio' : ''),
+        });
+      }
+      const signup = await compare({ script: 'insertUser', triggers: true, usersIndex: true }, { script: 'insertUser', triggers: true, usersIndex: false });
       measurements.push({
-        name: `write: ${all[script].title}, capture triggers on / off`,
-        value: range(result),
-        note: `median ${Math.round(result.a)} tps on vs ${Math.round(result.b)} off; ${runs}` +
-          (script === 'insertSession' ? '; the package\'s index analytics_sessions_started_at_idx exists in both arms, so its cost is not in this ratio' : ''),
+        name: `write: ${all.insertUser.title}, the package's index on users (created_at) present / dropped`,
+        value: range(signup),
+        note: `median ${Math.round(signup.a)} tps with vs ${Math.round(signup.b)} without (capture triggers on in both); ${runs}`,
       });
+      const lower = await compare({ script: 'updateWithLogRow', triggers: false }, { script: 'updateRecent', triggers: false });
+      measurements.push({
+        name: 'lower bound: UPDATE completion_status + INSERT of one row into a copy of the log, one statement, no trigger, vs the plain UPDATE',
+        value: range(lower),
+        note: `median ${Math.round(lower.a)} vs ${Math.round(lower.b)} tps (${relative(lower.a, lower.b)}): what writing the log row costs by itself; ${runs}`,
+      });
+
     }
-    const signup = await compare({ script: 'insertUser', triggers: true, usersIndex: true }, { script: 'insertUser', triggers: true, usersIndex: false });
-    measurements.push({
-      name: `write: ${all.insertUser.title}, the package's index on users (created_at) present / dropped`,
-      value: range(signup),
-      note: `median ${Math.round(signup.a)} tps with vs ${Math.round(signup.b)} without (capture triggers on in both); ${runs}`,
-    });
-    const lower = await compare({ script: 'updateWithLogRow', triggers: false }, { script: 'updateRecent', triggers: false });
-    measurements.push({
-      name: 'lower bound: UPDATE completion_status + INSERT of one row into a copy of the log, one statement, no trigger, vs the plain UPDATE',
-      value: range(lower),
-      note: `median ${Math.round(lower.a)} vs ${Math.round(lower.b)} tps (${relative(lower.a, lower.b)}): what writing the log row costs by itself; ${runs}`,
-    });
+    if (PARTS.has('capture') && server) {
+      let walLevel = 'replica'; // as bench/run.ts starts the server
+      const useMode = async (wanted: CaptureMode) => {
+        if (mode === wanted) return;
+        await withPgClient(databaseUrl, (client) => applyCaptureMode(client, wanted, () => {}));
+        mode = wanted;
+      };
+      const measureCaptureArm = async (script: ScriptName, arm: CaptureArm): Promise<ArmResult> => {
+        if (arm.walLevel !== walLevel) {
+          await useMode('triggers'); // a server with a logical slot does not start at wal_level = replica
+          await server.restart([`wal_level=${arm.walLevel}`]);
+          walLevel = arm.walLevel;
+        }
+        await useMode(arm.capture === 'logical' ? 'logical' : 'triggers');
+        await settle(script);
+        await setTriggers(arm.capture === 'triggers');
+        const consumer = arm.capture === 'logical' ? await startLogicalConsumer(databaseUrl, BENCH_EMAIL) : undefined;
+        const warm = await pgbenchRun(script, ['-T', '2']); // warm after a restart, as after a switch
+        const cpuBefore = await machineCpuSeconds();
+        const { tps, transactions } = await pgbenchRun(script, ['-T', String(SECONDS)], warm.transactions);
+        const cpu = (await machineCpuSeconds()) - cpuBefore;
+        const delays = (await consumer?.stop()) ?? [];
+        const p99 = [...delays].sort((a, b) => a - b)[Math.floor(0.99 * delays.length)];
+        console.log(`bench: writes:   ${arm.name}: ${Math.round(tps)} tps, ${Math.round((cpu * 1e6) / transactions)} µs CPU/tx` +
+          (consumer ? `, commit to log p99 ${p99} ms (${delays.length} probes)` : ''));
+        return { tps, cpuMs: (cpu * 1000) / transactions, delays };
+      };
+      for (const script of ['insertSession', 'updateOlder', 'heartbeat', 'insertReport'] as const) {
+        console.log(`bench: writes: capture modes, ${all[script].title}…`);
+        const results = new Map<CaptureArm['name'], ArmResult[]>(CAPTURE_ARMS.map((arm) => [arm.name, []]));
+        for (let pair = 0; pair < PAIRS; pair += 1) {
+          for (const arm of CAPTURE_ARMS) results.get(arm.name)!.push(await measureCaptureArm(script, arm));
+        }
+        const of = (name: CaptureArm['name']) => results.get(name)!;
+        const ratio = (a: CaptureArm['name'], b: CaptureArm['name']) => {
+          const ratios = of(a).map((result, i) => result.tps / of(b)[i]!.tps);
+          return `${median(ratios).toFixed(3)}× (pairs ${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)})`;
+        };
+        const cpu = (name: CaptureArm['name']) => `${median(of(name).map((result) => result.cpuMs * 1000)).toFixed(0)} µs`;
+        const delays = of('A').flatMap((result) => result.delays).sort((a, b) => a - b);
+        const percentile = (p: number) => delays[Math.min(delays.length - 1, Math.floor(p * delays.length))] ?? Number.NaN;
+        measurements.push({
+          name: `capture modes: ${all[script].title}: A/B (logical mode vs no package at wal_level replica)`,
+          value: ratio('A', 'B'),
+          note: `T/B (triggers) ${ratio('T', 'B')}; B′/B (wal_level logical alone) ${ratio('B′', 'B')}; A/B′ ${ratio('A', 'B′')}; ` +
+            `median tps A ${Math.round(median(of('A').map((r) => r.tps)))}, B ${Math.round(median(of('B').map((r) => r.tps)))}, ` +
+            `B′ ${Math.round(median(of('B′').map((r) => r.tps)))}, T ${Math.round(median(of('T').map((r) => r.tps)))}; ` +
+            `machine CPU per transaction (server with the decoding, pgbench, consumer) A ${cpu('A')}, B ${cpu('B')}, B′ ${cpu('B′')}, T ${cpu('T')}; ` +
+            `commit to log in A: p50 ${percentile(0.5)} ms, p99 ${percentile(0.99)} ms, max ${delays.at(-1)} ms over ${delays.length} probes ` +
+            `(a signup every 200 ms, consumer every 500 ms); ${PAIRS} rounds B T B′ A of ${SECONDS} s after 2 s of warm-up, pgbench -c ${CLIENTS} -j 2`,
+        });
+      }
+      await useMode('triggers');
+      await server.restart(['wal_level=replica']);
+    } else if (PARTS.has('capture')) {
+      measurements.push({ name: 'capture modes', value: 'not measured', note: 'needs the embedded bench server (restarted with another wal_level): unset BENCH_DATABASE_URL' });
+    }
   } finally {
     process.off('SIGINT', interrupt).off('SIGTERM', interrupt);
+    if (mode === 'logical') {
+      await withPgClient(databaseUrl, (client) => applyCaptureMode(client, 'triggers', () => {}));
+      mode = 'triggers';
+    }
     await restoreData();
+    await pool.query(sql.unsafe`delete from analytics.invalidation_log where at >= '2100-01-01'`);
     await pool.query(sql.unsafe`select analytics.refresh_pending()`);
     await pool.query(sql.unsafe`drop schema bench_writes cascade`);
     await rm(dir, { recursive: true, force: true });

@@ -43,6 +43,7 @@ async function seeded(t: Test): Promise<TestDatabase & { pg: pg.Pool }> {
 
 /** The first local day with a pending change (the start of the data) and yesterday. */
 async function dataRange(db: pg.Pool): Promise<{ from: string; to: string }> {
+  await db.query('select analytics.consume_capture(true)'); // logical mode: what the slot holds, in the log
   const { rows } = await db.query<{ from: string }>(`select (min(at) at time zone analytics.reporting_timezone())::date::text as from from analytics.invalidation_log`);
   return { from: z.string().parse(rows[0]?.from), to: await localYesterday(db) };
 }

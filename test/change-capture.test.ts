@@ -204,7 +204,7 @@ for (const capture of CAPTURE_MODES) {
 }
 
 t.test('every capture trigger is enabled ALWAYS on each platform table', async (t) => {
-  const { pool } = await createTestDatabase(t);
+  const { pool } = await createTestDatabase(t, 'migrated', { capture: 'triggers' });
   const triggers = await pool.any(sql.type(z.object({ name: z.string(), enabled: z.string() }))`
     select format('%s.%s', c.relname, g.tgname) as name, g.tgenabled::text as enabled
     from pg_trigger g join pg_class c on c.oid = g.tgrelid
@@ -214,7 +214,7 @@ t.test('every capture trigger is enabled ALWAYS on each platform table', async (
 });
 
 t.test('doctor names a missing or disabled trigger and a missing index, each with what to run', async (t) => {
-  const { pool } = await createTestDatabase(t);
+  const { pool } = await createTestDatabase(t, 'migrated', { capture: 'triggers' });
   t.same(await findCaptureProblems(pool), [], 'a migrated database is whole');
   await pool.query(sql.unsafe`drop trigger analytics_capture_truncate on public.users`);
   await pool.query(sql.unsafe`alter table public.sessions disable trigger analytics_capture_update`);

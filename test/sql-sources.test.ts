@@ -79,7 +79,7 @@ t.test('each file is named after what it defines, or is one of the few concern f
 });
 
 t.test('every object of the installed package is created by exactly one file, and every file creates only live objects', async (t) => {
-  const { pool } = await createTestDatabase(t);
+  const { pool } = await createTestDatabase(t, 'migrated', { capture: 'triggers' }); // a fresh install's catalog
   const live = await liveObjects(pool);
   const definers = new Map<string, string[]>();
   for (const file of sourceFiles) {
@@ -91,7 +91,7 @@ t.test('every object of the installed package is created by exactly one file, an
 });
 
 t.test('applying every function and view file again to an installed database leaves its catalog as it was', async (t) => {
-  const { url, pool } = await createTestDatabase(t);
+  const { url, pool } = await createTestDatabase(t, 'migrated', { capture: 'triggers' }); // a fresh install's catalog
   const before = await catalogOfAnalytics(pool);
   const replaceable = sourceFiles.filter((file) => {
     const objects = createdBy(readFileSync(sqlPath(file), 'utf8'));

@@ -41,8 +41,12 @@ export function bucketKey(granularity: Granularity, start: string): string {
 }
 
 // Dates and date arrays come back as text, so no time zone is ever applied
-// to a calendar day on the way.
+// to a calendar day on the way. In logical capture mode, what the slot holds
+// reaches the log first (its own transaction, waiting for a running
+// consumer): a change committed before the question is due in the answer,
+// as with the triggers. In trigger mode the call returns at once.
 export async function dueBuckets(db: Queryable): Promise<DueBucket[]> {
+  await db.query('select analytics.consume_capture(true)');
   const { rows } = await db.query(
     `select granularity, bucket_start::text, bucket_end::text from analytics.due_buckets()`,
   );

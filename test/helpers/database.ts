@@ -58,7 +58,7 @@ async function createPlatformTables(url: string): Promise<void> {
 export type TestDatabaseOptions = {
   /** "Now" for every connection to the database, the package's included (analytics.clock, an ISO timestamp). */
   readonly clock?: string;
-  /** The capture mode of a 'migrated' database (default: triggers, as installed). */
+  /** The capture mode of a 'migrated' database (default: PRAXIS_TEST_CAPTURE, else triggers, as installed). */
   readonly capture?: CaptureMode;
 };
 
@@ -74,7 +74,8 @@ export async function createTestDatabase(t: Test, starting: Starting = 'migrated
   const url = await ensureDatabase(adminUrl(), name, template);
   if (starting === 'platform') await createPlatformTables(url);
   if (options.clock !== undefined) await setDatabaseClock(name, options.clock);
-  if (options.capture === 'logical') await withPgClient(url, (client) => applyCaptureMode(client, 'logical', () => {}));
+  const capture = options.capture ?? (process.env.PRAXIS_TEST_CAPTURE === 'logical' ? 'logical' : 'triggers');
+  if (starting === 'migrated' && capture === 'logical') await withPgClient(url, (client) => applyCaptureMode(client, 'logical', () => {}));
   const pool = await createDatabasePool(url, { maximumPoolSize: 4 });
   t.teardown(async () => {
     await pool.end();

@@ -49,9 +49,11 @@ export async function waitFor(what: string, check: () => Promise<boolean>, limit
 
 /** True when nothing is due and every stored day up to yesterday is there. */
 export async function allFresh(pool: DatabasePool): Promise<boolean> {
+  // what the worker's tick asks (dueBuckets: in logical mode, the slot consumed first)
+  await pool.query(sql.unsafe`select analytics.consume_capture(true)`);
   return pool.oneFirst(sql.type(z.object({ fresh: z.boolean() }))`
     select not exists (select from analytics.due_buckets())
-       and (select materialized_through from analytics.settings) = current_date - 1 as fresh`);
+       and coalesce((select materialized_through from analytics.settings) = current_date - 1, false) as fresh`);
 }
 
 export type RunRow = { granularity: string; outcome: string; days_recomputed: number; started_at: string; finished_at: string; worker: string | null };
