@@ -48,17 +48,22 @@ async function jobsAndLog(pool: TestDatabase['pool'], lines: readonly string[]):
 function workerWaitsFor(pool: TestDatabase['pool'], table: string) {
   return waitFor(`a worker to wait for its lock on ${table}`, () => pool.oneFirst(sql.type(z.object({ waiting: z.boolean() }))`
     select exists (select from pg_locks l join pg_stat_activity a on a.pid = l.pid
-                   where a.application_name like 'praxis-analytics worker%' and not l.granted
+                   where a.application_name like 'praxis-analytics worker%' and a.datname = current_database() and not l.granted
                      and l.relation = ${table}::regclass) as waiting`));
 }
 
-/** Resolves once no worker connection waits for a lock: the killed one's statement was rolled back. */
+/**
+ * Resolves once no worker connection to this test's database waits for a
+ * lock: the killed one's statement was rolled back. (Workers of other test
+ * files wait for locks of their own, the capture lock in logical mode.)
+ */
 function killedWorkerGone(pool: TestDatabase['pool']) {
   // The server rolls the orphaned statement back once it notices the closed
   // socket (client_connection_check_interval, 2 s).
   return waitFor('the killed worker\'s statement to be rolled back', () => pool.oneFirst(sql.type(z.object({ gone: z.boolean() }))`
     select not exists (select from pg_stat_activity
-                       where application_name like 'praxis-analytics worker%' and wait_event_type = 'Lock') as gone`));
+                       where application_name like 'praxis-analytics worker%' and datname = current_database()
+                         and wait_event_type = 'Lock') as gone`));
 }
 
 t.test('kill -9 in the middle of a refresh: the stored results stay as they were, then the retry stores the right ones', async (t) => {
