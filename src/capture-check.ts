@@ -64,7 +64,7 @@ async function readCapture(pool: DatabasePool): Promise<CaptureRow | undefined> 
 
 const megabytes = (bytes: number | null) => `${((bytes ?? 0) / 1_048_576).toFixed(1)} MB`;
 
-/** Logical mode: the lines a DBA watches (wal_level, the slot, the WAL it retains, the publication, replica identity); empty in trigger mode. */
+/** The capture mode on one line; in logical mode also the lines a DBA watches (the slot, the WAL it retains, the publication, replica identity). */
 export async function describeCapture(pool: DatabasePool): Promise<string[]> {
   const capture = await readCapture(pool);
   if (capture?.mode !== 'logical') return [`change capture: triggers on ${CAPTURED_TABLES.map((table) => `${SOURCE_SCHEMA}.${table}`).join(', ')}`];
