@@ -20,7 +20,26 @@ export async function machineCpuSeconds(): Promise<number> {
   return (user! + nice! + system! + irq! + softirq!) / TICKS_PER_SECOND;
 }
 
+/**
+ * CPU seconds one server process has spent so far (/proc/<pid>/stat, user
+ * and system), or NaN where the server is not on this machine.
+ */
+async function processCpuSeconds(pid: number): Promise<number> {
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 export type LogicalConsumer = {
+  /**
+   * CPU seconds the consumer's backend has spent so far (the slot's
+   * decoding and consume_capture()'s parse run there); NaN where the
+   * server is not on this machine.
+   */
+  backendCpuSeconds(): Promise<number>;
   /** Stops probing and consuming; returns each probe's delay from commit to log, in ms. */
   stop(): Promise<number[]>;
 };
@@ -40,6 +59,7 @@ export async function startLogicalConsumer(url: string, email: string, intervalM
   const consumer = new pg.Client({ connectionString: url, application_name: 'bench logical consumer' });
   const prober = new pg.Client({ connectionString: url, application_name: 'bench commit-to-log prober' });
   await Promise.all([consumer.connect(), prober.connect()]);
+  const backend = (await consumer.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
   const committed = new Map<number, number>();
   const delays: number[] = [];
   let stopping = false;
@@ -75,6 +95,7 @@ export async function startLogicalConsumer(url: string, email: string, intervalM
   })();
 
   return {
+    backendCpuSeconds: () => processCpuSeconds(backend),
     async stop() {
       stopping = true;
       await Promise.all([consuming, probing]);

@@ -19,14 +19,16 @@ import { sql } from 'slonik';
 import type { DatabasePool } from '../src/db/pool.ts';
 import { withPgClient } from '../src/db/sql-file.ts';
 import { applyCaptureMode, type CaptureMode } from '../src/capture-mode.ts';
-import { machineCpuSeconds, startLogicalConsumer } from './capture-arms.ts';
+import { type LogicalConsumer, machineCpuSeconds, startLogicalConsumer } from './capture-arms.ts';
 import { type Measurement, relative, run, timed } from './measure.ts';
 
 const CLIENTS = 4;
 const PAIRS = Number(process.env.BENCH_WRITES_PAIRS ?? 5);
-// Which comparisons to run (an hour for both at the defaults): the triggers
-// on / off, and the capture modes against no package.
-const PARTS = new Set((process.env.BENCH_WRITES_PARTS ?? 'triggers,capture').split(','));
+// Which comparisons to run (about 80 minutes for all three at the
+// defaults): the triggers on / off, the capture modes against no package,
+// and the replica identities of sessions.
+const PART_NAMES = ['triggers', 'capture', 'identity'];
+const PARTS = new Set((process.env.BENCH_WRITES_PARTS ?? PART_NAMES.join(',')).split(','));
 const SECONDS = Number(process.env.BENCH_WRITES_SECONDS ?? 8);
 const TABLES = ['sessions', 'feedback_reports', 'users', 'subscriptions'];
 const TRIGGERS = ['insert', 'update', 'delete', 'truncate'].map((op) => `analytics_capture_${op}`);
@@ -34,6 +36,8 @@ const TRIGGERS = ['insert', 'update', 'delete', 'truncate'].map((op) => `analyti
 // of the run: far more than one run uses (a run that empties its pool is an
 // error, not a number).
 const MADE_PER_SECOND = 10_000;
+// The run that the capture and identity comparisons make before each measured one.
+const WARM_UP_SECONDS = 2;
 const USERS_INDEX = 'analytics_users_created_at_idx';
 // The address of every user the case signs up, so that it can remove them.
 const BENCH_EMAIL = '@bench-writes.invalid';
@@ -131,9 +135,28 @@ const CAPTURE_ARMS = [
   { name: 'A', walLevel: 'logical', capture: 'logical' },
 ] as const;
 type CaptureArm = (typeof CAPTURE_ARMS)[number];
-type ArmResult = { tps: number; cpuMs: number; delays: number[] };
+type RunResult = { tps: number; transactions: number; cpuMs: number; walBytes: number };
+type ArmResult = RunResult & { consumerMs: number; delays: number[] };
+
+// What the old row of an update or delete costs the writer, whichever
+// capture reads it: no package, wal_level = logical in every arm (the
+// identity is only logged then), and the sessions table's replica identity
+// set three ways. D, the default (the primary key: what an analytics-side
+// copy of the old values would leave the platform); F, FULL (what logical
+// mode sets); I, a unique index on (id, started_at), the narrowest index
+// that gives a delete its day. Interleaved rounds D F I.
+const IDENTITY_ARMS = [
+  { name: 'D', identity: 'default' },
+  { name: 'F', identity: 'full' },
+  { name: 'I', identity: 'index' },
+] as const;
+type IdentityArm = (typeof IDENTITY_ARMS)[number];
+const IDENTITY_INDEX = 'bench_writes_sessions_identity_idx';
 
 export async function writeCases(pool: DatabasePool, databaseUrl: string, pgbench: string, server?: ServerControl): Promise<Measurement[]> {
+  if (![...PARTS].every((part) => PART_NAMES.includes(part))) {
+    throw new Error(`bench writes: BENCH_WRITES_PARTS="${process.env.BENCH_WRITES_PARTS}": expected a comma-separated list of ${PART_NAMES.join(', ')}`);
+  }
   if (!Number.isInteger(SECONDS) || SECONDS < 1) throw new Error(`bench writes: BENCH_WRITES_SECONDS must be a whole number of seconds, not "${process.env.BENCH_WRITES_SECONDS}"`);
 
   let mode = 'triggers' as CaptureMode;
@@ -196,7 +219,7 @@ export async function writeCases(pool: DatabasePool, databaseUrl: string, pgbenc
   await pool.query(sql.unsafe`create table bench_writes.log_copy (like analytics.invalidation_log including all)`);
   await pool.query(sql.unsafe`create table bench_writes.last_start as select ${last} as at`);
   const lastStart = await pool.oneFirst(sql.type(z.object({ at: z.string() }))`select at::text as at from bench_writes.last_start`);
-  const madeRows = MADE_PER_SECOND * SECONDS;
+  const madeRows = MADE_PER_SECOND * (SECONDS + WARM_UP_SECONDS);
 
   const dir = await mkdtemp(path.join(tmpdir(), 'bench-writes-'));
   const all = scripts(pools, lastStart);
@@ -225,7 +248,7 @@ export async function writeCases(pool: DatabasePool, databaseUrl: string, pgbenc
     const tps = Number(/^tps = ([\d.]+)/m.exec(output)?.[1]);
     const transactions = Number(/^number of transactions actually processed: (\d+)/m.exec(output)?.[1]);
     if (!(tps > 0 && transactions > 0)) throw new Error(`bench writes: no tps in pgbench's output:\n${output}`);
-    if (usesMade(script) && transactions > madeRows) {
+    if (usesMade(script) && k + transactions > madeRows) {
       throw new Error(`bench writes: ${script} used up its ${madeRows} sessions: shorten BENCH_WRITES_SECONDS (or raise MADE_PER_SECOND)`);
     }
     return { tps, transactions };
@@ -339,32 +362,59 @@ export async function writeCases(pool: DatabasePool, databaseUrl: string, pgbenc
       });
 
     }
-    if (PARTS.has('capture') && server) {
-      let walLevel = 'replica'; // as bench/run.ts starts the server
-      const useMode = async (wanted: CaptureMode) => {
-        if (mode === wanted) return;
-        await withPgClient(databaseUrl, (client) => applyCaptureMode(client, wanted, () => {}));
-        mode = wanted;
+    let walLevel = 'replica'; // as bench/run.ts starts the server
+    const useMode = async (wanted: CaptureMode) => {
+      if (mode === wanted) return;
+      await withPgClient(databaseUrl, (client) => applyCaptureMode(client, wanted, () => {}));
+      mode = wanted;
+    };
+    const useWalLevel = async (wanted: string) => {
+      if (wanted === walLevel) return;
+      await useMode('triggers'); // a server with a logical slot does not start at wal_level = replica
+      await server!.restart([`wal_level=${wanted}`]);
+      walLevel = wanted;
+    };
+    const walPosition = () => pool.oneFirst(sql.type(z.object({ lsn: z.string() }))`select pg_current_wal_insert_lsn()::text as lsn`);
+    const walSince = (from: string) => pool.oneFirst(sql.type(z.object({ bytes: z.coerce.number() }))`
+      select pg_current_wal_insert_lsn() - ${from}::pg_lsn as bytes`);
+    /** One pgbench run after the warm-up: tps, machine CPU and WAL per transaction. */
+    const measureRun = async (script: ScriptName, consumer?: LogicalConsumer) => {
+      const warm = await pgbenchRun(script, ['-T', String(WARM_UP_SECONDS)]); // warm after a restart, as after a switch
+      const cpuBefore = await machineCpuSeconds();
+      const consumerBefore = (await consumer?.backendCpuSeconds()) ?? 0;
+      const walBefore = await walPosition();
+      const { tps, transactions } = await pgbenchRun(script, ['-T', String(SECONDS)], warm.transactions);
+      const cpu = (await machineCpuSeconds()) - cpuBefore;
+      const consumerCpu = ((await consumer?.backendCpuSeconds()) ?? 0) - consumerBefore;
+      return {
+        tps, transactions, cpuMs: (cpu * 1000) / transactions, consumerMs: (consumerCpu * 1000) / transactions,
+        walBytes: (await walSince(walBefore)) / transactions,
       };
+    };
+    const describeRun = (name: string, result: RunResult) =>
+      `${name}: ${Math.round(result.tps)} tps, ${Math.round(result.cpuMs * 1000)} µs CPU/tx, ${Math.round(result.walBytes)} B WAL/tx`;
+    /** Median ratio of two arms' tps over the rounds, with its range. */
+    const ratioOf = (a: readonly { tps: number }[], b: readonly { tps: number }[]) => {
+      const ratios = a.map((result, i) => result.tps / b[i]!.tps);
+      return `${median(ratios).toFixed(3)}× (rounds ${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)})`;
+    };
+    const perTransaction = (results: readonly RunResult[]) =>
+      `${median(results.map((r) => r.cpuMs * 1000)).toFixed(0)} µs CPU, ${median(results.map((r) => r.walBytes)).toFixed(0)} B WAL`;
+
+    if (PARTS.has('capture') && server) {
       const measureCaptureArm = async (script: ScriptName, arm: CaptureArm): Promise<ArmResult> => {
-        if (arm.walLevel !== walLevel) {
-          await useMode('triggers'); // a server with a logical slot does not start at wal_level = replica
-          await server.restart([`wal_level=${arm.walLevel}`]);
-          walLevel = arm.walLevel;
-        }
+        await useWalLevel(arm.walLevel);
         await useMode(arm.capture === 'logical' ? 'logical' : 'triggers');
         await settle(script);
         await setTriggers(arm.capture === 'triggers');
         const consumer = arm.capture === 'logical' ? await startLogicalConsumer(databaseUrl, BENCH_EMAIL) : undefined;
-        const warm = await pgbenchRun(script, ['-T', '2']); // warm after a restart, as after a switch
-        const cpuBefore = await machineCpuSeconds();
-        const { tps, transactions } = await pgbenchRun(script, ['-T', String(SECONDS)], warm.transactions);
-        const cpu = (await machineCpuSeconds()) - cpuBefore;
+        const result = await measureRun(script, consumer);
         const delays = (await consumer?.stop()) ?? [];
+        const consumerMs = result.consumerMs;
         const p99 = [...delays].sort((a, b) => a - b)[Math.floor(0.99 * delays.length)];
-        console.log(`bench: writes:   ${arm.name}: ${Math.round(tps)} tps, ${Math.round((cpu * 1e6) / transactions)} µs CPU/tx` +
-          (consumer ? `, commit to log p99 ${p99} ms (${delays.length} probes)` : ''));
-        return { tps, cpuMs: (cpu * 1000) / transactions, delays };
+        console.log(`bench: writes:   ${describeRun(arm.name, result)}` +
+          (consumer ? `, consumer backend ${Math.round(consumerMs * 1000)} µs CPU/tx, commit to log p99 ${p99} ms (${delays.length} probes)` : ''));
+        return { ...result, consumerMs, delays };
       };
       for (const script of ['insertSession', 'updateOlder', 'heartbeat', 'insertReport'] as const) {
         console.log(`bench: writes: capture modes, ${all[script].title}…`);
@@ -373,11 +423,7 @@ export async function writeCases(pool: DatabasePool, databaseUrl: string, pgbenc
           for (const arm of CAPTURE_ARMS) results.get(arm.name)!.push(await measureCaptureArm(script, arm));
         }
         const of = (name: CaptureArm['name']) => results.get(name)!;
-        const ratio = (a: CaptureArm['name'], b: CaptureArm['name']) => {
-          const ratios = of(a).map((result, i) => result.tps / of(b)[i]!.tps);
-          return `${median(ratios).toFixed(3)}× (pairs ${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)})`;
-        };
-        const cpu = (name: CaptureArm['name']) => `${median(of(name).map((result) => result.cpuMs * 1000)).toFixed(0)} µs`;
+        const ratio = (a: CaptureArm['name'], b: CaptureArm['name']) => ratioOf(of(a), of(b));
         const delays = of('A').flatMap((result) => result.delays).sort((a, b) => a - b);
         const percentile = (p: number) => delays[Math.min(delays.length - 1, Math.floor(p * delays.length))] ?? Number.NaN;
         measurements.push({
@@ -386,15 +432,60 @@ export async function writeCases(pool: DatabasePool, databaseUrl: string, pgbenc
           note: `T/B (triggers) ${ratio('T', 'B')}; B′/B (wal_level logical alone) ${ratio('B′', 'B')}; A/B′ ${ratio('A', 'B′')}; ` +
             `median tps A ${Math.round(median(of('A').map((r) => r.tps)))}, B ${Math.round(median(of('B').map((r) => r.tps)))}, ` +
             `B′ ${Math.round(median(of('B′').map((r) => r.tps)))}, T ${Math.round(median(of('T').map((r) => r.tps)))}; ` +
-            `machine CPU per transaction (server with the decoding, pgbench, consumer) A ${cpu('A')}, B ${cpu('B')}, B′ ${cpu('B′')}, T ${cpu('T')}; ` +
+            `per transaction, machine CPU (server with the decoding, pgbench, consumer) and WAL written: ` +
+            CAPTURE_ARMS.map((arm) => `${arm.name} ${perTransaction(of(arm.name))}`).join(', ') + '; ' +
+            `of A's CPU, the consumer's backend (the decoding and the parse) ${median(of('A').map((r) => r.consumerMs * 1000)).toFixed(0)} µs; ` +
             `commit to log in A: p50 ${percentile(0.5)} ms, p99 ${percentile(0.99)} ms, max ${delays.at(-1)} ms over ${delays.length} probes ` +
-            `(a signup every 200 ms, consumer every 500 ms); ${PAIRS} rounds B T B′ A of ${SECONDS} s after 2 s of warm-up, pgbench -c ${CLIENTS} -j 2`,
+            `(a signup every 200 ms, consumer every 500 ms); ${PAIRS} rounds B T B′ A of ${SECONDS} s after ${WARM_UP_SECONDS} s of warm-up, pgbench -c ${CLIENTS} -j 2`,
         });
       }
-      await useMode('triggers');
-      await server.restart(['wal_level=replica']);
-    } else if (PARTS.has('capture')) {
+    }
+    if (PARTS.has('identity') && server) {
+      const setIdentity = async (identity: IdentityArm['identity']) => {
+        if (identity === 'index') {
+          await pool.query(sql.unsafe`create unique index if not exists ${sql.identifier([IDENTITY_INDEX])} on public.sessions (id, started_at)`);
+          await pool.query(sql.unsafe`alter table public.sessions replica identity using index ${sql.identifier([IDENTITY_INDEX])}`);
+        } else {
+          await pool.query(sql.unsafe`alter table public.sessions replica identity ${identity === 'full' ? sql.fragment`full` : sql.fragment`default`}`);
+          await pool.query(sql.unsafe`drop index if exists ${sql.identifier(['public', IDENTITY_INDEX])}`);
+        }
+      };
+      const measureIdentityArm = async (script: ScriptName, arm: IdentityArm) => {
+        await useWalLevel('logical');
+        await useMode('triggers');
+        await settle(script);
+        await setTriggers(false);
+        await setIdentity(arm.identity);
+        await pool.query(sql.unsafe`checkpoint`);
+        const result = await measureRun(script);
+        console.log(`bench: writes:   ${describeRun(arm.name, result)}`);
+        return result;
+      };
+      try {
+        for (const script of ['insertSession', 'updateOlder', 'heartbeat', 'deleteSession'] as const) {
+          console.log(`bench: writes: replica identity of sessions, ${all[script].title}…`);
+          const results = new Map<IdentityArm['name'], RunResult[]>(IDENTITY_ARMS.map((arm) => [arm.name, []]));
+          for (let round = 0; round < PAIRS; round += 1) {
+            for (const arm of IDENTITY_ARMS) results.get(arm.name)!.push(await measureIdentityArm(script, arm));
+          }
+          const of = (name: IdentityArm['name']) => results.get(name)!;
+          measurements.push({
+            name: `replica identity of sessions: ${all[script].title}: FULL / default`,
+            value: ratioOf(of('F'), of('D')),
+            note: `index (id, started_at) / default ${ratioOf(of('I'), of('D'))}; median tps D ${Math.round(median(of('D').map((r) => r.tps)))}, ` +
+              `F ${Math.round(median(of('F').map((r) => r.tps)))}, I ${Math.round(median(of('I').map((r) => r.tps)))}; per transaction: ` +
+              IDENTITY_ARMS.map((arm) => `${arm.name} ${perTransaction(of(arm.name))}`).join(', ') +
+              `; no package, wal_level logical; ${PAIRS} rounds D F I of ${SECONDS} s after ${WARM_UP_SECONDS} s of warm-up, pgbench -c ${CLIENTS} -j 2`,
+          });
+        }
+      } finally {
+        await setIdentity('default');
+      }
+    }
+    if ((PARTS.has('capture') || PARTS.has('identity')) && !server) {
       measurements.push({ name: 'capture modes', value: 'not measured', note: 'needs the embedded bench server (restarted with another wal_level): unset BENCH_DATABASE_URL' });
+    } else if (walLevel !== 'replica') {
+      await useWalLevel('replica');
     }
   } finally {
     process.off('SIGINT', interrupt).off('SIGTERM', interrupt);

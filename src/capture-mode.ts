@@ -30,6 +30,19 @@ export async function applyCaptureMode(client: pg.Client, mode: CaptureMode | un
   }
 }
 
+/**
+ * In logical mode, consumes the slot in a transaction of its own, which can
+ * also replace a lost slot (PostgreSQL makes one only before a transaction
+ * writes). `migrate down` calls it before each attempt: reverting
+ * 0020_logical-capture switches back to the triggers inside the attempt's
+ * one transaction, after later migrations' downs have written, where a
+ * slot lost meanwhile (an earlier attempt that rolled back had dropped it:
+ * slots are not transactional) could not be replaced.
+ */
+export async function settleLogicalCapture(client: pg.Client): Promise<void> {
+  if ((await readCaptureState(client))?.mode === 'logical') await client.query('select analytics.consume_capture(true)');
+}
+
 async function readCaptureState(client: pg.Client): Promise<CaptureState | undefined> {
   const { rows: present } = await client.query<{ present: boolean }>(
     `select pg_catalog.to_regclass('analytics.capture_state') is not null as present`);

@@ -25,7 +25,7 @@ import { assertSupportedServer } from './db/server-version.ts';
 import { ContractError, StateError } from './errors.ts';
 import { pendingDays, type PendingDays } from './pending-days.ts';
 import { adoptReportingTimezone } from './timezone.ts';
-import { applyCaptureMode, type CaptureMode } from './capture-mode.ts';
+import { applyCaptureMode, type CaptureMode, settleLogicalCapture } from './capture-mode.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
 export const MIGRATIONS_SCHEMA = 'analytics';
@@ -102,7 +102,11 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
         logger: { debug: () => {}, info: () => {}, warn: (line) => line.startsWith('> Rolling back') || log(line), error: () => {} },
       });
     const fresh = direction === 'up' && options.count === undefined && (await isUninstalled(client));
-    const ran = await retrying(() => (fresh ? installCurrent(client, () => history(true), log) : history(false)));
+    const ran = await retrying(async () => {
+      if (fresh) return installCurrent(client, () => history(true), log);
+      if (direction === 'down') await settleLogicalCapture(client);
+      return history(false);
+    });
     // only a configured zone is chosen here: the first refresh confirms the default
     if (direction === 'up' && options.timezone !== undefined) await adoptReportingTimezone(client, options.timezone);
     if (direction === 'up') await retrying(() => applyCaptureMode(client, options.capture, log));

@@ -76,6 +76,61 @@ for (const capture of CAPTURE_MODES) {
       t.equal(await logRows(pool), 1, 'a real change logs one row');
     });
 
+    t.test('each column a metric reads, changed alone, logs; each other column logs nothing', async (t) => {
+      const { pool, add } = await start(t, capture, [{ n: 1, startedAt: '2026-03-05T10:00:00Z' }, { n: 2, startedAt: '2026-03-06T10:00:00Z' }]);
+      await add.users([{ n: 2, createdAt: '2026-03-02T08:00:00Z' }, { n: 3, createdAt: '2026-03-03T08:00:00Z' }]);
+      await add.scenarios([{ n: 2 }]);
+      await add.reports([{ session: 1, scoreRaw: 300, criteria: { fluency: 4 } }]);
+      await add.subscriptions([{ n: 1, user: 1, startedAt: '2026-03-01T00:00:00Z' }]);
+      // What the metrics read, written out from the spec rather than read
+      // from the package; every column of the four tables, one update each,
+      // ids last (a row's other updates find it by its id).
+      const session2 = sql.fragment`id = ${id('session', 2)}`;
+      const user3 = sql.fragment`id = ${id('user', 3)}`;
+      const all = sql.fragment`true`;
+      const updates: [table: string, column: string, value: ReturnType<typeof sql.fragment>, where: typeof all, logs: boolean][] = [
+        ['sessions', 'user_id', sql.fragment`${id('user', 2)}::uuid`, session2, true],
+        ['sessions', 'scenario_id', sql.fragment`${id('scenario', 2)}::uuid`, session2, true],
+        ['sessions', 'started_at', sql.fragment`started_at + interval '1 hour'`, session2, true],
+        ['sessions', 'ended_at', sql.fragment`ended_at + interval '1 minute'`, session2, true],
+        ['sessions', 'duration_seconds', sql.fragment`duration_seconds + 60`, session2, true],
+        ['sessions', 'completion_status', sql.fragment`'abandoned'`, session2, true],
+        ['sessions', 'updated_at', sql.fragment`updated_at + interval '1 second'`, session2, false],
+        ['sessions', 'id', sql.fragment`gen_random_uuid()`, session2, true],
+        ['feedback_reports', 'id', sql.fragment`gen_random_uuid()`, all, false],
+        ['feedback_reports', 'score_raw', sql.fragment`310`, all, true],
+        ['feedback_reports', 'criteria_scores', sql.fragment`'{"fluency": 3}'::jsonb`, all, true],
+        ['feedback_reports', 'created_at', sql.fragment`created_at + interval '1 second'`, all, false],
+        ['feedback_reports', 'session_id', sql.fragment`(select s.id from public.sessions s where s.id <> ${id('session', 1)})`, all, true],
+        ['users', 'email', sql.fragment`'renamed@example.test'`, user3, false],
+        ['users', 'profession', sql.fragment`'doctor'`, user3, false],
+        ['users', 'deleted_at', sql.fragment`'2026-03-10T00:00:00Z'::timestamptz`, user3, false],
+        ['users', 'created_at', sql.fragment`created_at + interval '1 day'`, user3, true],
+        ['users', 'id', sql.fragment`gen_random_uuid()`, user3, true],
+        ['subscriptions', 'plan', sql.fragment`'premium'`, all, false],
+        ['subscriptions', 'status', sql.fragment`'past_due'`, all, false],
+        ['subscriptions', 'canceled_at', sql.fragment`'2026-03-10T00:00:00Z'::timestamptz`, all, false],
+        ['subscriptions', 'billing_interval', sql.fragment`'year'`, all, true],
+        ['subscriptions', 'amount_cents', sql.fragment`4900`, all, true],
+        ['subscriptions', 'currency', sql.fragment`'GBP'`, all, true],
+        ['subscriptions', 'started_at', sql.fragment`started_at + interval '1 day'`, all, true],
+        ['subscriptions', 'trial_ends_at', sql.fragment`'2026-03-15T00:00:00Z'::timestamptz`, all, true],
+        ['subscriptions', 'ended_at', sql.fragment`'2026-03-18T00:00:00Z'::timestamptz`, all, true],
+        ['subscriptions', 'user_id', sql.fragment`${id('user', 2)}::uuid`, all, true],
+        ['subscriptions', 'id', sql.fragment`gen_random_uuid()`, all, true],
+      ];
+      const columns = await pool.anyFirst(sql.type(z.object({ name: z.string() }))`
+        select table_name || '.' || column_name as name from information_schema.columns
+        where table_schema = 'public' and table_name in ('sessions', 'feedback_reports', 'users', 'subscriptions') order by 1`);
+      t.same(updates.map(([table, column]) => `${table}.${column}`).sort(), columns, 'every column of the captured tables is tried');
+      for (const [table, column, value, where, logs] of updates) {
+        await clearLog(pool);
+        const changed = await pool.query(sql.unsafe`update ${sql.identifier(['public', table])} set ${sql.identifier([column])} = ${value} where ${where}`);
+        t.equal(changed.rowCount, 1, `${table}.${column}: one row updated`);
+        t.equal((await logRows(pool)) > 0, logs, `${table}.${column} ${logs ? 'logs' : 'logs nothing'}`);
+      }
+    });
+
     t.test('only a session update that keeps its id and started_at is logged as leaving reports unchanged', async (t) => {
       const { pool, add } = await start(t, capture, [{ n: 1, startedAt: '2026-03-05T10:00:00Z' }, { n: 2, startedAt: '2026-03-06T10:00:00Z' }]);
       await add.reports([{ session: 1, scoreRaw: 300, criteria: { fluency: 4 } }]);

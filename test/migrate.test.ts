@@ -15,12 +15,12 @@ t.test('migrating an up-to-date database applies nothing', async (t) => {
 t.test('migrate up, down and up again leaves an identical catalog', async (t) => {
   const { url, pool } = await createTestDatabase(t, 'platform');
   const first = await migrate({ databaseUrl: url });
-  t.same(first.applied, ['0001_analytics-schema', '0002_sql-core', '0003_scheduler', '0004_refresh-through-stored-history', '0005_admin-api', '0006_change-capture', '0007_operations', '0008_refresh-writes-only-changes', '0009_report-relations', '0010_refresh-at-the-floor', '0011_reads-at-the-floor', '0012_session-updates-keep-criteria', '0013_reads-reaching-today', '0014_first-install-marks', '0015_refresh-in-steps', '0016_mrr-movements', '0017_mrr-movements-api', '0018_revenue-per-currency', '0019_restatements', '0020_logical-capture']);
+  t.same(first.applied, ['0001_analytics-schema', '0002_sql-core', '0003_scheduler', '0004_refresh-through-stored-history', '0005_admin-api', '0006_change-capture', '0007_operations', '0008_refresh-writes-only-changes', '0009_report-relations', '0010_refresh-at-the-floor', '0011_reads-at-the-floor', '0012_session-updates-keep-criteria', '0013_reads-reaching-today', '0014_first-install-marks', '0015_refresh-in-steps', '0016_mrr-movements', '0017_mrr-movements-api', '0018_revenue-per-currency', '0019_restatements', '0020_logical-capture', '0021_logical-capture-parse']);
   const migrated = await catalogOfAnalytics(pool);
   t.match(migrated.join('\n'), /schema analytics: OET Praxis analytics/);
 
   const down = await migrate({ databaseUrl: url, direction: 'down', count: 1_000 });
-  t.same(down.applied, ['0020_logical-capture', '0019_restatements', '0018_revenue-per-currency', '0017_mrr-movements-api', '0016_mrr-movements', '0015_refresh-in-steps', '0014_first-install-marks', '0013_reads-reaching-today', '0012_session-updates-keep-criteria', '0011_reads-at-the-floor', '0010_refresh-at-the-floor', '0009_report-relations', '0008_refresh-writes-only-changes', '0007_operations', '0006_change-capture', '0005_admin-api', '0004_refresh-through-stored-history', '0003_scheduler', '0002_sql-core', '0001_analytics-schema']);
+  t.same(down.applied, ['0021_logical-capture-parse', '0020_logical-capture', '0019_restatements', '0018_revenue-per-currency', '0017_mrr-movements-api', '0016_mrr-movements', '0015_refresh-in-steps', '0014_first-install-marks', '0013_reads-reaching-today', '0012_session-updates-keep-criteria', '0011_reads-at-the-floor', '0010_refresh-at-the-floor', '0009_report-relations', '0008_refresh-writes-only-changes', '0007_operations', '0006_change-capture', '0005_admin-api', '0004_refresh-through-stored-history', '0003_scheduler', '0002_sql-core', '0001_analytics-schema']);
   t.notSame(await catalogOfAnalytics(pool), migrated, 'down reverted something');
 
   await migrate({ databaseUrl: url });

@@ -8,8 +8,8 @@ t.test('summary of an empty migrated database: zero rows, every migration', asyn
   const summary = await summarizeDatabase(pool);
   t.same(summary.counts, { users: 0, scenarios: 0, sessions: 0, feedback_reports: 0, subscriptions: 0 });
   t.equal(summary.firstSessionAt, null);
-  t.equal(summary.migrationsApplied, 20);
-  t.equal(summary.latestMigration, '0020_logical-capture');
+  t.equal(summary.migrationsApplied, 21);
+  t.equal(summary.latestMigration, '0021_logical-capture-parse');
 });
 
 t.test('summary counts a hand-made fixture and spans its sessions', async (t) => {

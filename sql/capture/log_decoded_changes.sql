@@ -1,9 +1,11 @@
 -- Logical mode: the log rows of a batch of decoded row changes, as the
 -- triggers of trigger mode would have written them. Each change is a table,
 -- an operation (I, U, D) and its old and new rows as JSON objects of the
--- columns' text (old: null for an insert, or where the replica identity
--- gave only the key). Rows are marked by 15-minute cell, like a bulk
--- statement's triggers: a cell lies on one local day in every zone.
+-- captured columns' text (old: null for an insert, or where the replica
+-- identity gave only the key). consume_capture() passes no update that
+-- leaves all those columns as they were. Rows are marked by 15-minute
+-- cell, like a bulk statement's triggers: a cell lies on one local day in
+-- every zone.
 create or replace function analytics.log_decoded_changes(
   p_tables text[], p_ops text[], p_old jsonb[], p_new jsonb[], p_committed_at timestamptz[])
 returns void
@@ -24,20 +26,12 @@ begin
       'an update or delete of public.%I came without its old row (replica identity is not FULL)', v_table));
   end loop;
 
-  with changed as (
-    select c.tbl, c.op, c.old, c.new, c.committed_at
-    from unnest(p_tables, p_ops, p_old, p_new, p_committed_at) c (tbl, op, old, new, committed_at)
-    join analytics.captured_columns() k on k.table_name = c.tbl
-    -- an update that changes no column a metric reads marks nothing
-    where c.op <> 'U' or c.old is null
-       or exists (select from unnest(k.columns) col where c.old -> col is distinct from c.new -> col)
-  ),
-  versions as (
+  with versions as (
     select c.tbl, c.committed_at, v.row,
            -- a session that keeps its id and started_at keeps its reports on its day
            coalesce(c.op = 'U' and c.old -> 'id' = c.new -> 'id' and c.old -> 'started_at' = c.new -> 'started_at', false)
              as reports_unchanged
-    from changed c
+    from unnest(p_tables, p_ops, p_old, p_new, p_committed_at) c (tbl, op, old, new, committed_at)
     cross join lateral (values (c.old), (c.new)) v (row)
     where v.row is not null
   ),
@@ -69,5 +63,5 @@ begin
 end
 $$;
 comment on function analytics.log_decoded_changes(p_tables text[], p_ops text[], p_old jsonb[], p_new jsonb[], p_committed_at timestamptz[]) is
-  'Logical capture: writes the invalidation log rows of a batch of decoded row changes (table, I/U/D, old and new row as JSON objects of column text, commit time), as the triggers of trigger mode would: the 15-minute cells of sessions'' started_at and users'' created_at, a report''s session, the earliest timestamp of changed subscriptions; updates of no captured column mark nothing; an update or delete without its old row marks the whole history of its source. Called by consume_capture().';
+  'Logical capture: writes the invalidation log rows of a batch of decoded row changes (table, I/U/D, old and new row as JSON objects of the captured columns'' text, commit time), as the triggers of trigger mode would: the 15-minute cells of sessions'' started_at and users'' created_at, a report''s session, the earliest timestamp of changed subscriptions; an update or delete without its old row marks the whole history of its source. Called by consume_capture().';
 revoke execute on function analytics.log_decoded_changes(p_tables text[], p_ops text[], p_old jsonb[], p_new jsonb[], p_committed_at timestamptz[]) from public;
