@@ -52,6 +52,7 @@ set local check_function_bodies = off;
 \ir capture/logical_slot_name.sql
 \ir capture/mark_truncated.sql
 \ir capture/prepare_logical_capture.sql
+\ir capture/replace_logical_slot.sql
 \ir capture/restart_logical_capture.sql
 \ir capture/use_logical_capture.sql
 \ir capture/use_trigger_capture.sql

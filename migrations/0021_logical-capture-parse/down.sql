@@ -1,5 +1,7 @@
--- Down of migration 0021: consume_capture() and log_decoded_changes() as
--- migration 0020 released them (the filter of updates in the latter).
+-- Down of migration 0021: consume_capture(), log_decoded_changes(),
+-- restart_logical_capture() and use_logical_capture() as migration 0020
+-- released them (the filter of updates in log_decoded_changes(), the slot
+-- made in each of the last two); replace_logical_slot() goes.
 -- Logical mode: the log rows of a batch of decoded row changes, as the
 -- triggers of trigger mode would have written them. Each change is a table,
 -- an operation (I, U, D) and its old and new rows as JSON objects of the
@@ -272,3 +274,84 @@ $$;
 comment on function analytics.consume_capture(p_wait boolean, p_max_changes integer) is
   'Logical capture: decodes what the replication slot holds since the last call (at most about p_max_changes messages, whole transactions; null: all) into analytics.invalidation_log and records the position in capture_state, in the caller''s transaction. One consumer at a time: without p_wait it returns 0 at once when another holds the capture lock; the refresh passes p_wait. A missing, invalidated or moved slot is replaced and the whole history marked stale (restart_logical_capture). Returns the row changes and truncated tables consumed; 0, and nothing done, in trigger mode.';
 revoke execute on function analytics.consume_capture(p_wait boolean, p_max_changes integer) from public;
+-- Logical mode, when the slot can no longer vouch for what it holds: a new
+-- slot first, then the whole history stale, so that every change before
+-- the new slot's start is recomputed and every change after it decoded.
+-- PostgreSQL makes a logical slot only in a transaction that has not
+-- written yet.
+create or replace function analytics.restart_logical_capture(p_reason text)
+returns void
+language plpgsql
+set search_path = pg_catalog, analytics, pg_temp
+as $$
+declare
+  v_slot name := analytics.logical_slot_name();
+  v_lsn pg_lsn;
+begin
+  if pg_current_xact_id_if_assigned() is not null then
+    raise exception 'change capture: %', p_reason
+      using errcode = 'object_not_in_prerequisite_state',
+            hint = 'A new slot can only be made by a transaction that has not written yet: run SELECT analytics.consume_capture() on its own (the worker does within a second).';
+  end if;
+  -- this database's own slot, if it is still there (lost, moved); a slot of
+  -- another name (this database was copied from one in logical mode) is
+  -- left to its owner
+  if exists (select from pg_replication_slots s where s.slot_name = v_slot) then
+    perform pg_drop_replication_slot(v_slot);
+  end if;
+  select s.lsn into v_lsn from pg_create_logical_replication_slot(v_slot, 'pgoutput') s;
+  update analytics.capture_state
+  set slot = v_slot, consumed_lsn = v_lsn, consumed_at = now(), lost_at = now(), lost_reason = p_reason;
+  perform analytics.invalidate_all(p_reason || '; the whole history is recomputed');
+end
+$$;
+comment on function analytics.restart_logical_capture(p_reason text) is
+  'Logical capture: replaces a slot that lost changes (missing, invalidated, moved) with a new one, records why in capture_state, and marks the whole history stale with that cause. Must run before the transaction writes (consume_capture() calls it first thing).';
+revoke execute on function analytics.restart_logical_capture(p_reason text) from public;
+-- The second step to logical mode (see prepare_logical_capture.sql): the
+-- slot first, as PostgreSQL requires, then the triggers go. The slot decodes
+-- every transaction that commits after it is made; the triggers log until
+-- this transaction commits: a change in between is logged twice, none is
+-- missed.
+create or replace function analytics.use_logical_capture()
+returns void
+language plpgsql
+set search_path = pg_catalog, analytics, pg_temp
+as $$
+declare
+  v_state analytics.capture_state;
+  v_slot name := analytics.logical_slot_name();
+  v_lsn pg_lsn;
+  v_table text;
+begin
+  if pg_current_xact_id_if_assigned() is not null then
+    raise exception 'use_logical_capture() must run in a transaction of its own: PostgreSQL makes a logical slot only before the transaction writes'
+      using errcode = 'object_not_in_prerequisite_state';
+  end if;
+  select * into v_state from analytics.capture_state;
+  if v_state.mode = 'logical' then
+    return;
+  end if;
+  if not exists (select from pg_publication p where p.pubname = v_state.publication) then
+    raise exception 'the publication % is missing: run SELECT analytics.prepare_logical_capture() first', v_state.publication
+      using errcode = 'object_not_in_prerequisite_state';
+  end if;
+  -- a slot left by an attempt that rolled back
+  if exists (select from pg_replication_slots s where s.slot_name = v_slot) then
+    perform pg_drop_replication_slot(v_slot);
+  end if;
+  select s.lsn into v_lsn from pg_create_logical_replication_slot(v_slot, 'pgoutput') s;
+  update analytics.capture_state
+  set mode = 'logical', slot = v_slot, consumed_lsn = v_lsn, consumed_at = now(), lost_at = null, lost_reason = null;
+  for v_table in select c.table_name from analytics.captured_columns() c loop
+    execute format('drop trigger if exists analytics_capture_insert on public.%1$I;
+                    drop trigger if exists analytics_capture_update on public.%1$I;
+                    drop trigger if exists analytics_capture_delete on public.%1$I;
+                    drop trigger if exists analytics_capture_truncate on public.%1$I', v_table);
+  end loop;
+end
+$$;
+comment on function analytics.use_logical_capture() is
+  'Second step to logical capture, in a transaction of its own after prepare_logical_capture(): makes the replication slot (praxis_analytics_<database oid>, pgoutput), records it in capture_state and drops the capture triggers. A no-op in logical mode. Needs the REPLICATION attribute (or superuser).';
+revoke execute on function analytics.use_logical_capture() from public;
+drop function analytics.replace_logical_slot();

@@ -9,7 +9,6 @@ language plpgsql
 set search_path = pg_catalog, analytics, pg_temp
 as $$
 declare
-  v_slot name := analytics.logical_slot_name();
   v_lsn pg_lsn;
 begin
   if pg_current_xact_id_if_assigned() is not null then
@@ -20,12 +19,9 @@ begin
   -- this database's own slot, if it is still there (lost, moved); a slot of
   -- another name (this database was copied from one in logical mode) is
   -- left to its owner
-  if exists (select from pg_replication_slots s where s.slot_name = v_slot) then
-    perform pg_drop_replication_slot(v_slot);
-  end if;
-  select s.lsn into v_lsn from pg_create_logical_replication_slot(v_slot, 'pgoutput') s;
+  v_lsn := analytics.replace_logical_slot();
   update analytics.capture_state
-  set slot = v_slot, consumed_lsn = v_lsn, consumed_at = now(), lost_at = now(), lost_reason = p_reason;
+  set slot = analytics.logical_slot_name(), consumed_lsn = v_lsn, consumed_at = now(), lost_at = now(), lost_reason = p_reason;
   perform analytics.invalidate_all(p_reason || '; the whole history is recomputed');
 end
 $$;

@@ -10,7 +10,6 @@ set search_path = pg_catalog, analytics, pg_temp
 as $$
 declare
   v_state analytics.capture_state;
-  v_slot name := analytics.logical_slot_name();
   v_lsn pg_lsn;
   v_table text;
 begin
@@ -26,13 +25,9 @@ begin
     raise exception 'the publication % is missing: run SELECT analytics.prepare_logical_capture() first', v_state.publication
       using errcode = 'object_not_in_prerequisite_state';
   end if;
-  -- a slot left by an attempt that rolled back
-  if exists (select from pg_replication_slots s where s.slot_name = v_slot) then
-    perform pg_drop_replication_slot(v_slot);
-  end if;
-  select s.lsn into v_lsn from pg_create_logical_replication_slot(v_slot, 'pgoutput') s;
+  v_lsn := analytics.replace_logical_slot(); -- or one left by an attempt that rolled back
   update analytics.capture_state
-  set mode = 'logical', slot = v_slot, consumed_lsn = v_lsn, consumed_at = now(), lost_at = null, lost_reason = null;
+  set mode = 'logical', slot = analytics.logical_slot_name(), consumed_lsn = v_lsn, consumed_at = now(), lost_at = null, lost_reason = null;
   for v_table in select c.table_name from analytics.captured_columns() c loop
     execute format('drop trigger if exists analytics_capture_insert on public.%1$I;
                     drop trigger if exists analytics_capture_update on public.%1$I;
