@@ -24,9 +24,9 @@ import { type Measurement, relative, run, timed } from './measure.ts';
 
 const CLIENTS = 4;
 const PAIRS = Number(process.env.BENCH_WRITES_PAIRS ?? 5);
-// Which comparisons to run (about 80 minutes for all three at the
-// defaults): the triggers on / off, the capture modes against no package,
-// and the replica identities of sessions.
+// Which comparisons to run (the last two take about 17 and 12 minutes at
+// the defaults): the triggers on / off, the capture modes against no
+// package, and the replica identities of sessions.
 const PART_NAMES = ['triggers', 'capture', 'identity'];
 const PARTS = new Set((process.env.BENCH_WRITES_PARTS ?? PART_NAMES.join(',')).split(','));
 const SECONDS = Number(process.env.BENCH_WRITES_SECONDS ?? 8);
