@@ -410,11 +410,10 @@ export async function writeCases(pool: DatabasePool, databaseUrl: string, pgbenc
         const consumer = arm.capture === 'logical' ? await startLogicalConsumer(databaseUrl, BENCH_EMAIL) : undefined;
         const result = await measureRun(script, consumer);
         const delays = (await consumer?.stop()) ?? [];
-        const consumerMs = result.consumerMs;
         const p99 = [...delays].sort((a, b) => a - b)[Math.floor(0.99 * delays.length)];
         console.log(`bench: writes:   ${describeRun(arm.name, result)}` +
-          (consumer ? `, consumer backend ${Math.round(consumerMs * 1000)} µs CPU/tx, commit to log p99 ${p99} ms (${delays.length} probes)` : ''));
-        return { ...result, consumerMs, delays };
+          (consumer ? `, consumer backend ${Math.round(result.consumerMs * 1000)} µs CPU/tx, commit to log p99 ${p99} ms (${delays.length} probes)` : ''));
+        return { ...result, delays };
       };
       for (const script of ['insertSession', 'updateOlder', 'heartbeat', 'insertReport'] as const) {
         console.log(`bench: writes: capture modes, ${all[script].title}…`);
