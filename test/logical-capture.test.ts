@@ -84,8 +84,9 @@ t.test('one consumer at a time; a consumer killed mid-batch loses nothing and lo
   t.same((await first.query('select analytics.consume_capture() as changes')).rows, [{ changes: 1 }], 'the first takes the batch');
   t.same((await second.query('select analytics.consume_capture() as changes')).rows, [{ changes: 0 }],
     'a second finds the capture lock taken and stands by');
-  // killed before it commits: its log rows and its position roll back
-  await second.query('select pg_terminate_backend($1)', [await backendPid(first)]);
+  // killed before it commits: its log rows and its position roll back; the
+  // wait lets it end (and free the capture lock) before the next call
+  await second.query('select pg_terminate_backend($1, 10000)', [await backendPid(first)]);
   await first.query('select 1').catch(() => undefined);
   t.equal(await pool.oneFirst(sql.type(z.object({ n: z.number() }))`select count(*)::int as n from analytics.invalidation_log`), 0);
   t.same((await second.query('select analytics.consume_capture() as changes')).rows, [{ changes: 1 }], 'the batch is decoded again');
