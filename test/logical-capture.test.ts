@@ -138,6 +138,48 @@ t.test('a slot dropped by a DBA: the package says so, makes a new one and recomp
   t.same(await storedAndRaw(pool), { stored: 3, raw: 3 }, 'and the new slot captures what follows');
 });
 
+/** The transaction id that `client` holds, in a transaction it begins. */
+async function beginWithXid(client: pg.Client): Promise<string> {
+  await client.query('begin');
+  await client.query('select pg_current_xact_id()');
+  return (await client.query<{ xid: string }>(`
+    select transactionid::text as xid from pg_locks
+    where locktype = 'transactionid' and pid = pg_backend_pid() and granted`)).rows[0]!.xid;
+}
+
+t.test('a slot made anew while the platform changes its catalog: the new slot is made, the history recomputed', async (t) => {
+  // A new logical slot waits for the transactions running when it begins,
+  // then for those running when its snapshot is full; a catalog change that
+  // commits in between (here an ANALYZE, as autovacuum runs them) is one
+  // PostgreSQL applies while making the slot
+  const { url, pool } = await logicalDatabase(t);
+  await writeLateSession(pool, 2);
+  await pool.query(sql.unsafe`select pg_drop_replication_slot(${await slotOf(pool)})`);
+  const [first, second, consumer] = await Promise.all([connect(t, url), connect(t, url), connect(t, url)]);
+  const consumerPid = await backendPid(consumer);
+  const consumerWaitsFor = async (xid: string) => {
+    for (let waiting = false; !waiting; await new Promise((resolve) => setTimeout(resolve, 20))) {
+      waiting = await pool.oneFirst(sql.type(z.object({ waiting: z.boolean() }))`
+        select exists (select from pg_locks where pid = ${consumerPid} and locktype = 'transactionid'
+                       and transactionid::text = ${xid} and not granted) as waiting`);
+    }
+  };
+  const firstXid = await beginWithXid(first);
+  const consuming = consumer.query<{ changes: number }>('select analytics.consume_capture() as changes');
+  consuming.catch(() => {}); // awaited below
+  await consumerWaitsFor(firstXid);
+  const secondXid = await beginWithXid(second);
+  await first.query('commit');
+  await consumerWaitsFor(secondXid);
+  await pool.query(sql.unsafe`analyze public.sessions`);
+  await second.query('commit');
+  t.same((await consuming).rows, [{ changes: 0 }], 'the new slot starts after the late session');
+  t.match(await pendingCauses(pool), [/^the replication slot praxis_analytics_\d+ of the logical capture is missing .*; the whole history is recomputed$/]);
+  t.same(await findCaptureProblems(pool), [], 'a new slot');
+  await refresh(pool);
+  t.same(await storedAndRaw(pool), { stored: 2, raw: 2 }, 'the late session is caught');
+});
+
 t.test('a slot advanced past what was consumed (by another reader) is replaced, the history recomputed', async (t) => {
   const { pool } = await logicalDatabase(t);
   await writeLateSession(pool, 2);
