@@ -34,13 +34,16 @@ declare
   v_commit bytea;
   p integer;
   v_kind integer;
-  v_part integer;
+  v_tag integer;
   v_n integer;
-  v_k integer;
+  v_last integer;
+  v_runs_end integer;
+  v_col integer;
   v_len integer;
   v_at integer;
   v_relid bigint;
   v_names text[];
+  v_columns text[];
   v_committed_at timestamptz;
   -- per described relation (index v_at): its id, table, and where its
   -- captured columns lie in the flat lists below
@@ -146,11 +149,11 @@ begin
       v_n := 0;
       p := 5;
       while p < length(d) loop
-        v_part := get_byte(d, p);
-        if v_part = 79 then v_old_at := v_n; elsif v_part = 78 then v_new_at := v_n; end if; -- K: the key only
-        v_k := v_n + (get_byte(d, p + 1) << 8) + get_byte(d, p + 2);
+        v_tag := get_byte(d, p);
+        if v_tag = 79 then v_old_at := v_n; elsif v_tag = 78 then v_new_at := v_n; end if; -- K: the key only
+        v_last := v_n + (get_byte(d, p + 1) << 8) + get_byte(d, p + 2);
         p := p + 3;
-        for i in v_n + 1 .. v_k loop
+        for i in v_n + 1 .. v_last loop
           v_head[i] := p;
           if get_byte(d, p) = 116 then -- t: a value as text, after its length
             p := p + 5 + ((get_byte(d, p + 1) << 24) + (get_byte(d, p + 2) << 16) + (get_byte(d, p + 3) << 8) + get_byte(d, p + 4));
@@ -158,8 +161,8 @@ begin
             p := p + 1;
           end if;
         end loop;
-        v_head[v_k + 1] := p; -- where the tuple ends
-        v_n := v_k + 1;
+        v_head[v_last + 1] := p; -- where the tuple ends
+        v_n := v_last + 1;
       end loop;
       -- An update whose captured columns all kept their bytes (a heartbeat)
       -- marks nothing: each run of adjacent captured columns is compared as
@@ -167,8 +170,8 @@ begin
       -- value, u, compares as a change: a mark too many, never too few.)
       v_changed := v_kind <> 85 or v_old_at is null;
       j := v_rel_run_from[v_at];
-      v_k := j + v_rel_run_count[v_at];
-      while not v_changed and j < v_k loop
+      v_runs_end := j + v_rel_run_count[v_at];
+      while not v_changed and j < v_runs_end loop
         v_changed := substring(d from v_head[v_old_at + v_run_first[j]] + 1
                                  for v_head[v_old_at + v_run_last[j] + 1] - v_head[v_old_at + v_run_first[j]])
                   <> substring(d from v_head[v_new_at + v_run_first[j]] + 1
@@ -179,18 +182,18 @@ begin
         v_old := null;
         v_new := null;
         j := v_rel_from[v_at] - 1;
-        for v_part in 1 .. v_rel_count[v_at] loop
-          i := v_pick[j + v_part];
+        for v_col in 1 .. v_rel_count[v_at] loop
+          i := v_pick[j + v_col];
           if v_old_at is not null then
             p := v_head[v_old_at + i];
-            v_old[v_part] := case when get_byte(d, p) = 116
+            v_old[v_col] := case when get_byte(d, p) = 116
               then convert_from(substring(d from p + 6 for v_head[v_old_at + i + 1] - p - 5), v_encoding) end;
           end if;
           if v_new_at is not null then
             p := v_head[v_new_at + i];
-            v_new[v_part] := case get_byte(d, p)
+            v_new[v_col] := case get_byte(d, p)
               when 116 then convert_from(substring(d from p + 6 for v_head[v_new_at + i + 1] - p - 5), v_encoding)
-              when 117 then v_old[v_part] end;
+              when 117 then v_old[v_col] end;
           end if;
         end loop;
         v_names := v_pick_names[j + 1 : j + v_rel_count[v_at]];
@@ -210,10 +213,10 @@ begin
       p := p + v_len + 2; -- the name, its terminator, the replica identity
       v_n := (get_byte(d, p) << 8) + get_byte(d, p + 1);
       p := p + 2;
-      v_names := '{}';
+      v_columns := '{}';
       for i in 1 .. v_n loop
         v_len := position('\x00'::bytea in substring(d from p + 2)) - 1;
-        v_names[i] := convert_from(substring(d from p + 2 for v_len), v_encoding);
+        v_columns[i] := convert_from(substring(d from p + 2 for v_len), v_encoding);
         p := p + 1 + v_len + 1 + 8;
       end loop;
       v_at := coalesce(array_position(v_rel_ids, v_relid), cardinality(v_rel_ids) + 1);
@@ -223,7 +226,7 @@ begin
       select coalesce(array_agg(c.ordinality::integer order by c.ordinality), '{}'), coalesce(array_agg(c.name order by c.ordinality), '{}')
       into v_ordinals, v_names
       from analytics.captured_columns() k
-      cross join lateral unnest(v_names) with ordinality c (name, ordinality)
+      cross join lateral unnest(v_columns) with ordinality c (name, ordinality)
       where k.table_name = v_name and c.name = any (k.columns);
       v_rel_count[v_at] := cardinality(v_ordinals);
       v_pick := v_pick || v_ordinals;
