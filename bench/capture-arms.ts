@@ -1,9 +1,11 @@
 // What the writes case needs to compare the capture modes on one machine:
 // the CPU time it spends (the logical capture's decoding runs in a server
-// backend), and a logical-capture consumer that also measures the delay from
-// a commit to its row in the invalidation log.
+// backend), and a logical-capture consumer, the package's or a streaming
+// one, that also measures the delay from a commit to its row in the
+// invalidation log.
 import { readFile } from 'node:fs/promises';
 import pg from 'pg';
+import { startStreamingCapture } from './streaming-capture.ts';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
@@ -35,11 +37,15 @@ async function processCpuSeconds(pid: number): Promise<number> {
 
 export type LogicalConsumer = {
   /**
-   * CPU seconds the consumer's backend has spent so far (the slot's
-   * decoding and consume_capture()'s parse run there); NaN where the
-   * server is not on this machine.
+   * CPU seconds the consumer's server processes have spent so far: the
+   * backend that calls consume_capture() (the slot's decoding and the
+   * parse), or a streaming consumer's walsender (the decoding) and the
+   * backend that writes its log rows; NaN where the server is not on this
+   * machine.
    */
   backendCpuSeconds(): Promise<number>;
+  /** CPU seconds this (the bench's) process has spent so far: a streaming consumer's parse, the prober's calls. */
+  clientCpuSeconds(): number;
   /** Stops probing and consuming; returns each probe's delay from commit to log, in ms. */
   stop(): Promise<number[]>;
 };
@@ -51,15 +57,20 @@ const CELL_MS = 15 * 60 * 1000;
 
 /**
  * What a worker does in logical mode (consume_capture() every half second),
- * plus a prober that signs up a user every 200 ms and notes when its commit
- * returned; after each batch the consumer notes which probes have reached
- * the log. The delay is the time between the two.
+ * or a streaming consumer writing what it received as often; plus a prober
+ * that signs up a user every 200 ms and notes when its commit returned;
+ * after each batch the consumer notes which probes have reached the log.
+ * The delay is the time between the two.
  */
-export async function startLogicalConsumer(url: string, email: string, intervalMs = 500): Promise<LogicalConsumer> {
+export async function startLogicalConsumer(url: string, email: string, kind: 'sql' | 'stream', intervalMs = 500): Promise<LogicalConsumer> {
   const consumer = new pg.Client({ connectionString: url, application_name: 'bench logical consumer' });
   const prober = new pg.Client({ connectionString: url, application_name: 'bench commit-to-log prober' });
   await Promise.all([consumer.connect(), prober.connect()]);
-  const backend = (await consumer.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+  const stream = kind === 'stream' ? await startStreamingCapture(url) : undefined;
+  const backends = stream?.pids ?? [(await consumer.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid];
+  const BATCH = 20000;
+  const consumeOnce = async () => stream ? stream.flush() :
+    (await consumer.query<{ n: number }>('select analytics.consume_capture(false, $1) as n', [BATCH])).rows[0]!.n;
   const committed = new Map<number, number>();
   const delays: number[] = [];
   let stopping = false;
@@ -68,7 +79,7 @@ export async function startLogicalConsumer(url: string, email: string, intervalM
 
   const consuming = (async () => {
     while (!stopping) {
-      const { rows } = await consumer.query<{ n: number }>('select analytics.consume_capture(false, 20000) as n');
+      const consumed = await consumeOnce();
       const arrived = await consumer.query<{ at: Date }>(
         `select distinct at from analytics.invalidation_log where source = 'signups' and at >= '2100-01-01'`);
       const now = Date.now();
@@ -80,7 +91,7 @@ export async function startLogicalConsumer(url: string, email: string, intervalM
           committed.delete(cell);
         }
       }
-      if (rows[0]!.n < 20000) await pause(intervalMs);
+      if (stream || consumed < BATCH) await pause(intervalMs);
     }
   })();
   const probing = (async () => {
@@ -95,10 +106,15 @@ export async function startLogicalConsumer(url: string, email: string, intervalM
   })();
 
   return {
-    backendCpuSeconds: () => processCpuSeconds(backend),
+    backendCpuSeconds: async () => (await Promise.all(backends.map(processCpuSeconds))).reduce((a, b) => a + b, 0),
+    clientCpuSeconds: () => {
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1e6;
+    },
     async stop() {
       stopping = true;
       await Promise.all([consuming, probing]);
+      await stream?.stop();
       await Promise.all([consumer.end(), prober.end()]);
       return delays;
     },

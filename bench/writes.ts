@@ -56,13 +56,12 @@ export function findPgbench(): string | undefined {
   return undefined;
 }
 
-// pgbench variables keep their value from one transaction to the next, so
-// `k` (set to 0 with -D) counts each client's transactions: the scripts
-// that use up a row (a session gets its one report, a session is deleted)
-// take row n = client + 1 + CLIENTS·k of the sessions made for the run, each
-// row once, and every transaction really writes. The other scripts pick
-// rows at random.
-const nextN = `\\set n :client_id + 1 + ${CLIENTS} * :k\n\\set k :k + 1\n`;
+// The scripts that use up a row (a session gets its one report, a session
+// is deleted) take the next of the sessions made for the run from a
+// sequence, each row once whatever each client's pace, so every transaction
+// really writes (and the warm-up's rows are not taken again). The other
+// scripts pick rows at random.
+const NEXT_MADE = `(select id from bench_writes.made where n = (select nextval('bench_writes.made_n')))`;
 const toggle = `completion_status = case completion_status when 'completed' then 'abandoned' else 'completed' end`;
 
 type Pools = { users: number; scenarios: number; recent: number; older: number };
@@ -79,9 +78,9 @@ from bench_writes.users u, bench_writes.scenarios s where u.n = :u and s.n = :n;
     },
     insertReport: {
       title: 'INSERT one feedback report',
-      text: `${nextN}insert into public.feedback_reports (id, session_id, score_raw, criteria_scores, created_at)
+      text: `insert into public.feedback_reports (id, session_id, score_raw, criteria_scores, created_at)
 select gen_random_uuid(), id, 320, '{"fluency": 3, "grammar_expression": 2, "relationship_building": 4}', now()
-from bench_writes.made where n = :n;\n`,
+from bench_writes.made where n = (select nextval('bench_writes.made_n'));\n`,
     },
     updateRecent: {
       title: 'UPDATE completion_status of a session of the last day',
@@ -102,7 +101,7 @@ values (gen_random_uuid(), gen_random_uuid() || '${BENCH_EMAIL}', now(), 'nurse'
     },
     deleteSession: {
       title: 'DELETE one session',
-      text: `${nextN}delete from public.sessions where id = (select id from bench_writes.made where n = :n);\n`,
+      text: `delete from public.sessions where id = ${NEXT_MADE};\n`,
     },
     // The lower bound of the UPDATE case: the same update writing one log
     // row (what capture_sessions writes for it) in the same statement.
@@ -127,16 +126,19 @@ export type ServerControl = {
 // running (wal_level = logical); B, no capture (wal_level = replica, the
 // platform's baseline); B′, no capture at wal_level = logical (the cost of
 // the setting alone); T, the capture triggers (wal_level = replica, all
-// they need). One round runs each once, in this order (two restarts).
+// they need); S, logical mode with a streaming consumer in place of the
+// package's (bench/streaming-capture.ts), the design the package did not
+// choose. One round runs each once, in this order (two restarts).
 const CAPTURE_ARMS = [
   { name: 'B', walLevel: 'replica', capture: 'none' },
   { name: 'T', walLevel: 'replica', capture: 'triggers' },
   { name: 'B′', walLevel: 'logical', capture: 'none' },
-  { name: 'A', walLevel: 'logical', capture: 'logical' },
+  { name: 'A', walLevel: 'logical', capture: 'sql' },
+  { name: 'S', walLevel: 'logical', capture: 'stream' },
 ] as const;
 type CaptureArm = (typeof CAPTURE_ARMS)[number];
 type RunResult = { tps: number; transactions: number; cpuMs: number; walBytes: number };
-type ArmResult = RunResult & { consumerMs: number; delays: number[] };
+type ArmResult = RunResult & { consumerMs: number; clientMs: number; delays: number[] };
 
 // What the old row of an update or delete costs the writer, whichever
 // capture reads it: no package, wal_level = logical in every arm (the
@@ -184,7 +186,7 @@ export async function writeCases(pool: DatabasePool, databaseUrl: string, pgbenc
       where s.id = p.id and s.completion_status <> p.status`);
     await pool.query(sql.unsafe`delete from public.users where email like ${'%' + BENCH_EMAIL}`);
     await pool.query(sql.unsafe`create index if not exists ${sql.identifier([USERS_INDEX])} on public.users (created_at)`);
-    await pool.query(sql.unsafe`truncate bench_writes.made, bench_writes.log_copy`);
+    await pool.query(sql.unsafe`truncate bench_writes.made, bench_writes.log_copy restart identity`); // made_n from 1
   };
   const exists = (table: string) => pool.oneFirst(sql.type(z.object({ ok: z.boolean() }))`select to_regclass(${table}) is not null as ok`);
   if (await exists('bench_writes.last_start')) {
@@ -216,6 +218,7 @@ export async function writeCases(pool: DatabasePool, databaseUrl: string, pgbenc
     pools[name as keyof Pools] = await pool.oneFirst(sql.type(z.object({ n: z.coerce.number() }))`select count(*) as n from ${table}`);
   }
   await pool.query(sql.unsafe`create table bench_writes.made (n bigint primary key, id uuid not null)`);
+  await pool.query(sql.unsafe`create sequence bench_writes.made_n owned by bench_writes.made.n`);
   await pool.query(sql.unsafe`create table bench_writes.log_copy (like analytics.invalidation_log including all)`);
   await pool.query(sql.unsafe`create table bench_writes.last_start as select ${last} as at`);
   const lastStart = await pool.oneFirst(sql.type(z.object({ at: z.string() }))`select at::text as at from bench_writes.last_start`);
@@ -240,15 +243,14 @@ export async function writeCases(pool: DatabasePool, databaseUrl: string, pgbenc
   let interrupted = false;
   const interrupt = () => (interrupted = true);
   process.on('SIGINT', interrupt).on('SIGTERM', interrupt);
-  // k: where each client's count of transactions starts (a run after
-  // another on the same made rows starts past the rows that one used)
-  const pgbenchRun = async (script: ScriptName, length: string[], k = 0) => {
+  // used: the made rows taken by the runs before this one on the same rows
+  const pgbenchRun = async (script: ScriptName, length: string[], used = 0) => {
     if (interrupted) throw new Error('bench writes: interrupted');
-    const output = await run(pgbench, ['-n', '-c', String(CLIENTS), '-j', '2', ...length, '-D', `k=${k}`, '-f', files[script], ...connection], env);
+    const output = await run(pgbench, ['-n', '-c', String(CLIENTS), '-j', '2', ...length, '-f', files[script], ...connection], env);
     const tps = Number(/^tps = ([\d.]+)/m.exec(output)?.[1]);
     const transactions = Number(/^number of transactions actually processed: (\d+)/m.exec(output)?.[1]);
     if (!(tps > 0 && transactions > 0)) throw new Error(`bench writes: no tps in pgbench's output:\n${output}`);
-    if (usesMade(script) && k + transactions > madeRows) {
+    if (usesMade(script) && used + transactions > madeRows) {
       throw new Error(`bench writes: ${script} used up its ${madeRows} sessions: shorten BENCH_WRITES_SECONDS (or raise MADE_PER_SECOND)`);
     }
     return { tps, transactions };
@@ -382,12 +384,15 @@ export async function writeCases(pool: DatabasePool, databaseUrl: string, pgbenc
       const warm = await pgbenchRun(script, ['-T', String(WARM_UP_SECONDS)]); // warm after a restart, as after a switch
       const cpuBefore = await machineCpuSeconds();
       const consumerBefore = (await consumer?.backendCpuSeconds()) ?? 0;
+      const clientBefore = consumer?.clientCpuSeconds() ?? 0;
       const walBefore = await walPosition();
       const { tps, transactions } = await pgbenchRun(script, ['-T', String(SECONDS)], warm.transactions);
       const cpu = (await machineCpuSeconds()) - cpuBefore;
       const consumerCpu = ((await consumer?.backendCpuSeconds()) ?? 0) - consumerBefore;
+      const clientCpu = (consumer?.clientCpuSeconds() ?? 0) - clientBefore;
       return {
-        tps, transactions, cpuMs: (cpu * 1000) / transactions, consumerMs: (consumerCpu * 1000) / transactions,
+        tps, transactions, cpuMs: (cpu * 1000) / transactions,
+        consumerMs: (consumerCpu * 1000) / transactions, clientMs: (clientCpu * 1000) / transactions,
         walBytes: (await walSince(walBefore)) / transactions,
       };
     };
@@ -404,15 +409,17 @@ export async function writeCases(pool: DatabasePool, databaseUrl: string, pgbenc
     if (PARTS.has('capture') && server) {
       const measureCaptureArm = async (script: ScriptName, arm: CaptureArm): Promise<ArmResult> => {
         await useWalLevel(arm.walLevel);
-        await useMode(arm.capture === 'logical' ? 'logical' : 'triggers');
+        await useMode(arm.capture === 'sql' || arm.capture === 'stream' ? 'logical' : 'triggers');
         await settle(script);
         await setTriggers(arm.capture === 'triggers');
-        const consumer = arm.capture === 'logical' ? await startLogicalConsumer(databaseUrl, BENCH_EMAIL) : undefined;
+        const consumer = arm.capture === 'sql' || arm.capture === 'stream'
+          ? await startLogicalConsumer(databaseUrl, BENCH_EMAIL, arm.capture) : undefined;
         const result = await measureRun(script, consumer);
         const delays = (await consumer?.stop()) ?? [];
         const p99 = [...delays].sort((a, b) => a - b)[Math.floor(0.99 * delays.length)];
         console.log(`bench: writes:   ${describeRun(arm.name, result)}` +
-          (consumer ? `, consumer backend ${Math.round(result.consumerMs * 1000)} µs CPU/tx, commit to log p99 ${p99} ms (${delays.length} probes)` : ''));
+          (consumer ? `, consumer's server processes ${Math.round(result.consumerMs * 1000)} µs CPU/tx, bench process ${Math.round(result.clientMs * 1000)} µs, ` +
+            `commit to log p99 ${p99} ms (${delays.length} probes)` : ''));
         return { ...result, delays };
       };
       for (const script of ['insertSession', 'updateOlder', 'heartbeat', 'insertReport'] as const) {
@@ -423,8 +430,14 @@ export async function writeCases(pool: DatabasePool, databaseUrl: string, pgbenc
         }
         const of = (name: CaptureArm['name']) => results.get(name)!;
         const ratio = (a: CaptureArm['name'], b: CaptureArm['name']) => ratioOf(of(a), of(b));
-        const delays = of('A').flatMap((result) => result.delays).sort((a, b) => a - b);
-        const percentile = (p: number) => delays[Math.min(delays.length - 1, Math.floor(p * delays.length))] ?? Number.NaN;
+        const delaysOf = (name: 'A' | 'S') => {
+          const delays = of(name).flatMap((result) => result.delays).sort((a, b) => a - b);
+          const percentile = (p: number) => delays[Math.min(delays.length - 1, Math.floor(p * delays.length))] ?? Number.NaN;
+          return `p50 ${percentile(0.5)} ms, p99 ${percentile(0.99)} ms, max ${delays.at(-1)} ms over ${delays.length} probes`;
+        };
+        const consumerCpu = (name: 'A' | 'S') =>
+          `server ${median(of(name).map((r) => r.consumerMs * 1000)).toFixed(0)} µs, bench process ${median(of(name).map((r) => r.clientMs * 1000)).toFixed(0)} µs`;
+        const rounds = `${PAIRS} rounds ${CAPTURE_ARMS.map((arm) => arm.name).join(' ')} of ${SECONDS} s after ${WARM_UP_SECONDS} s of warm-up, pgbench -c ${CLIENTS} -j 2`;
         measurements.push({
           name: `capture modes: ${all[script].title}: A/B (logical mode vs no package at wal_level replica)`,
           value: ratio('A', 'B'),
@@ -433,9 +446,15 @@ export async function writeCases(pool: DatabasePool, databaseUrl: string, pgbenc
             `B′ ${Math.round(median(of('B′').map((r) => r.tps)))}, T ${Math.round(median(of('T').map((r) => r.tps)))}; ` +
             `per transaction, machine CPU (server with the decoding, pgbench, consumer) and WAL written: ` +
             CAPTURE_ARMS.map((arm) => `${arm.name} ${perTransaction(of(arm.name))}`).join(', ') + '; ' +
-            `of A's CPU, the consumer's backend (the decoding and the parse) ${median(of('A').map((r) => r.consumerMs * 1000)).toFixed(0)} µs; ` +
-            `commit to log in A: p50 ${percentile(0.5)} ms, p99 ${percentile(0.99)} ms, max ${delays.at(-1)} ms over ${delays.length} probes ` +
-            `(a signup every 200 ms, consumer every 500 ms); ${PAIRS} rounds B T B′ A of ${SECONDS} s after ${WARM_UP_SECONDS} s of warm-up, pgbench -c ${CLIENTS} -j 2`,
+            `of A's CPU, the consumer (its backend: the decoding and the parse) ${consumerCpu('A')}; ` +
+            `commit to log in A: ${delaysOf('A')} (a signup every 200 ms, consumer every 500 ms); ${rounds}`,
+        });
+        measurements.push({
+          name: `capture modes: ${all[script].title}: S/A (a streaming consumer vs the package's)`,
+          value: ratio('S', 'A'),
+          note: `S/B ${ratio('S', 'B')}; median tps S ${Math.round(median(of('S').map((r) => r.tps)))}; ` +
+            `of S's CPU, the consumer (walsender and log writer; the parse in the bench process) ${consumerCpu('S')}; ` +
+            `commit to log in S: ${delaysOf('S')} (written every 500 ms); ${rounds}`,
         });
       }
     }
