@@ -12,7 +12,7 @@
 // truncate nothing, so a Truncate message is not handled here.
 import pg from 'pg';
 
-/** Microseconds from the Unix epoch to PostgreSQL's (2000-01-01). */
+/** PostgreSQL's epoch (2000-01-01), in milliseconds since the Unix epoch; its timestamps count microseconds from it. */
 const POSTGRES_EPOCH_MS = Date.UTC(2000, 0, 1);
 
 type Relation = { table: string; kept: number[]; names: string[] };

@@ -71,6 +71,11 @@ async function connect(t: Test, url: string): Promise<pg.Client> {
   return client;
 }
 
+/** Polls `check` every 20 ms until it holds. */
+async function waitUntil(check: () => Promise<boolean>): Promise<void> {
+  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
 const backendPid = async (client: pg.Client) =>
   (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
 
@@ -108,10 +113,8 @@ t.test('a refresh waits for a consumer that holds the capture, then reads what c
   const refresherPid = await backendPid(refresher);
   const refreshing = refresher.query('select analytics.refresh_pending()');
   // the refresh is queued behind the consumer, not done without the change
-  for (let waiting = false; !waiting; await new Promise((resolve) => setTimeout(resolve, 20))) {
-    waiting = await pool.oneFirst(sql.type(z.object({ waiting: z.boolean() }))`
-      select exists (select from pg_stat_activity where pid = ${refresherPid} and wait_event_type = 'Lock') as waiting`);
-  }
+  await waitUntil(() => pool.oneFirst(sql.type(z.object({ waiting: z.boolean() }))`
+    select exists (select from pg_stat_activity where pid = ${refresherPid} and wait_event_type = 'Lock') as waiting`));
   await consumer.query('commit');
   await refreshing;
   const { stored, raw } = await storedAndRaw(pool);
@@ -157,13 +160,9 @@ t.test('a slot made anew while the platform changes its catalog: the new slot is
   await pool.query(sql.unsafe`select pg_drop_replication_slot(${await slotOf(pool)})`);
   const [first, second, consumer] = await Promise.all([connect(t, url), connect(t, url), connect(t, url)]);
   const consumerPid = await backendPid(consumer);
-  const consumerWaitsFor = async (xid: string) => {
-    for (let waiting = false; !waiting; await new Promise((resolve) => setTimeout(resolve, 20))) {
-      waiting = await pool.oneFirst(sql.type(z.object({ waiting: z.boolean() }))`
-        select exists (select from pg_locks where pid = ${consumerPid} and locktype = 'transactionid'
-                       and transactionid::text = ${xid} and not granted) as waiting`);
-    }
-  };
+  const consumerWaitsFor = (xid: string) => waitUntil(() => pool.oneFirst(sql.type(z.object({ waiting: z.boolean() }))`
+    select exists (select from pg_locks where pid = ${consumerPid} and locktype = 'transactionid'
+                   and transactionid::text = ${xid} and not granted) as waiting`));
   const firstXid = await beginWithXid(first);
   const consuming = consumer.query<{ changes: number }>('select analytics.consume_capture() as changes');
   consuming.catch(() => {}); // awaited below
