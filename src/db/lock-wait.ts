@@ -38,7 +38,13 @@ export async function watchLockWaits(databaseUrl: string, pid: number): Promise<
        from pg_catalog.pg_locks l where l.pid = $1 and not l.granted limit 1`,
       [pid],
     );
-    if (rows[0]) last = LockWait.parse(rows[0]);
+    if (!rows[0]) return;
+    const seen = LockWait.parse(rows[0]);
+    // a poll at the very moment of the timeout can find the lock still
+    // requested but nobody blocking it: that must not hide the holder a
+    // poll before it named for the same lock
+    const sameLock = last !== undefined && last.locktype === seen.locktype && last.mode === seen.mode && last.relation === seen.relation;
+    if (seen.holders.length > 0 || !sameLock) last = seen;
   };
   const timer = setInterval(() => {
     polling = polling.then(poll).catch(() => {});
